@@ -1,0 +1,35 @@
+# The two commands of the README: `make site` (or `make serve`) and `make test`.
+# Each creates .venv by itself on a fresh clone.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint check clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+site: $(VENV)/.installed  ## build the reference site from the sample data into site/
+	$(BIN)/incident-loop check .
+	$(BIN)/mkdocs build --strict
+
+serve: $(VENV)/.installed  ## serve the site on http://127.0.0.1:8000 and rebuild on changes
+	$(BIN)/mkdocs serve --livereload
+
+check: $(VENV)/.installed  ## validate the sample incidents
+	$(BIN)/incident-loop check . --strict
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check plugins tests
+	$(BIN)/ruff format --check plugins tests
+	$(BIN)/mypy
+
+test: lint  ## lint, type-check and run the whole test suite
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,38 @@
+/* incident-loop: filter the incident log by its facets. Without JavaScript the form stays hidden
+   and the whole log is shown. Works with Material's instant navigation (document$). */
+(function () {
+  function setup() {
+    var form = document.querySelector("form.il-facets");
+    var table = document.querySelector(".il-log table");
+    if (!form || !table || form.dataset.ilReady) return;
+    form.dataset.ilReady = "1";
+    form.hidden = false;
+    var selects = form.querySelectorAll("select[data-il-facet]");
+    var rows = table.tBodies[0].rows;
+    var count = form.querySelector(".il-facets-count");
+    function apply() {
+      var shown = 0;
+      for (var i = 0; i < rows.length; i++) {
+        var row = rows[i], visible = true;
+        selects.forEach(function (select) {
+          var value = select.value;
+          if (!value) return;
+          var values = (row.getAttribute("data-" + select.dataset.ilFacet) || "").split(" ");
+          if (values.indexOf(value) < 0) visible = false;
+        });
+        row.hidden = !visible;
+        if (visible) shown++;
+      }
+      count.textContent = shown + " of " + rows.length + " incidents";
+    }
+    selects.forEach(function (select) { select.addEventListener("change", apply); });
+    apply();
+  }
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

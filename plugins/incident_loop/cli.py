@@ -1,0 +1,165 @@
+"""The ``incident-loop`` command line (SPEC section 8): a thin adapter over the core.
+
+Exit codes: 0 clean, 1 problems found (errors, or warnings with ``--strict``), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import format_github, format_json, summary
+from .newincident import NewIncidentError, write_new_incident
+from .pipeline import check_project
+from .schema import incident_schema
+from .settings import ProjectConfig, SettingsError, read_project_config
+
+ROOT = click.argument(
+    "root",
+    required=False,
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+
+
+def _config(root: Path) -> ProjectConfig:
+    try:
+        return read_project_config(root)
+    except SettingsError as exc:
+        click.echo(f"incident-loop: {root / 'mkdocs.yml'}: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="incident-loop")
+def main() -> None:
+    """Validate, create and export incident records written as markdown.
+
+    Incidents are markdown files with YAML front matter under incidents/. The options of the
+    incident-loop MkDocs plugin are read from ROOT/mkdocs.yml.
+    """
+
+
+@main.command()
+@ROOT
+@click.option(
+    "--strict", is_flag=True, help="Fail on warnings too (an incident that needs actions)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, github for GitHub Actions annotations, json for tools.",
+)
+def check(root: Path, strict: bool, output_format: str) -> None:
+    """Check every incident, catalogue page and failure mode of the project in ROOT.
+
+    Prints each problem as PATH:LINE: LEVEL: FIELD: MESSAGE and ends with a summary.
+    Exits 1 on errors (and on warnings with --strict), 0 when clean.
+
+    \b
+    Examples:
+      incident-loop check
+      incident-loop check . --strict --format github
+      incident-loop check path/to/project --format json > problems.json
+    """
+    result = check_project(_config(root))
+    diagnostics = result.diagnostics
+    line = summary(result.project.incident_files, diagnostics)
+    if output_format == "json":
+        click.echo(format_json(diagnostics), nl=False)
+        click.echo(line, err=True)
+    elif output_format == "github":
+        click.echo(format_github(diagnostics), nl=False)
+        click.echo(line, err=True)
+    else:
+        for diagnostic in diagnostics:
+            colour = "red" if diagnostic.level == "error" else "yellow"
+            location = f"{diagnostic.path}:{diagnostic.line}:"
+            click.echo(
+                f"{click.style(location, bold=True)} "
+                f"{click.style(diagnostic.level + ':', fg=colour, bold=True)} "
+                f"{diagnostic.field}: {diagnostic.message}"
+            )
+        click.echo(line)
+    failed = result.has_errors or (strict and result.has_warnings)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--title", required=True, help="What happened, in a few words.")
+@click.option("--severity", required=True, help="One of the plugin's severities, e.g. Sev2.")
+@click.option("--category", required=True, help="integration or warehouse (or your categories).")
+@click.option("--failure-mode", "failure_mode", help="A slug from incidents/failure-modes.yml.")
+@click.option("--partner", "partners", multiple=True, help="A partner slug; repeat for several.")
+@click.option("--site", "sites", multiple=True, help="A warehouse site slug; repeat for several.")
+@click.option("--id", "incident_id", help="Use this id instead of the next free one.")
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The project folder.",
+)
+def new(
+    title: str,
+    severity: str,
+    category: str,
+    failure_mode: str | None,
+    partners: tuple[str, ...],
+    sites: tuple[str, ...],
+    incident_id: str | None,
+    root: Path,
+) -> None:
+    """Write a new incident file with the next free id and print its path.
+
+    The file has every required field; fill in the empty ones, then run incident-loop check.
+    An existing file is never overwritten.
+
+    \b
+    Examples:
+      incident-loop new --title "DHL labels time out" --severity Sev2 --category integration
+      incident-loop new --title "Scanner rejects totes" --severity Sev3 --category warehouse \\
+          --failure-mode wrong-barcode-scanning --site ams-dc1
+    """
+    config = _config(root)
+    try:
+        path = write_new_incident(
+            config,
+            title=title,
+            severity=severity,
+            category=category,
+            failure_mode=failure_mode,
+            partners=partners,
+            sites=sites,
+            incident_id=incident_id,
+        )
+    except NewIncidentError as exc:
+        click.echo(f"incident-loop new: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(config.paths.relative(path))
+
+
+@main.command()
+@ROOT
+def schema(root: Path) -> None:
+    """Print the JSON Schema of an incident's front matter, for editors and pre-commit.
+
+    The allowed severities and categories come from ROOT/mkdocs.yml.
+
+    \b
+    Example:
+      incident-loop schema > incident.schema.json
+    """
+    document = incident_schema(_config(root).settings)
+    click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

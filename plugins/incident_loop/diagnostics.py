@@ -1,0 +1,82 @@
+"""Problems found in the sources, and the three ways of printing them (SPEC section 5)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem: where it is (path relative to the project root, 1-based line), what and how to fix."""
+
+    path: str
+    line: int
+    level: Level
+    field: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.field}: {self.message}"
+
+    def github(self) -> str:
+        # Workflow commands: properties escape %, CR, LF, ':' and ','; the message escapes %, CR, LF.
+        title = _escape_property(f"{self.field}")
+        return (
+            f"::{self.level} file={_escape_property(self.path)},line={self.line},title={title}::"
+            f"{_escape_data(self.message)}"
+        )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """File order, then line order: the order a person fixes them in."""
+    return sorted(set(diagnostics), key=lambda d: (d.path, d.line, d.level, d.field, d.message))
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.level == "error"]
+
+
+def warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return [d for d in diagnostics if d.level == "warning"]
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(d.text() + "\n" for d in diagnostics)
+
+
+def format_github(diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(d.github() + "\n" for d in diagnostics)
+
+
+def format_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([asdict(d) for d in diagnostics], indent=2, sort_keys=True) + "\n"
+
+
+def summary(incident_count: int, diagnostics: Sequence[Diagnostic]) -> str:
+    """The one-line summary ``check`` ends with: ``24 incidents, 3 errors, 1 warning``."""
+    n_errors = len(errors(diagnostics))
+    n_warnings = len(warnings(diagnostics))
+    return ", ".join(
+        [
+            _plural(incident_count, "incident"),
+            _plural(n_errors, "error"),
+            _plural(n_warnings, "warning"),
+        ]
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -1,0 +1,222 @@
+"""Step 1: files to raw records that remember their file and line.
+
+Nothing here knows what an incident is: it finds the files, refuses what must never be read (files
+that are too large, binary, not UTF-8, or symlinks out of the project), splits the front matter from
+the body and reads the YAML with :mod:`incident_loop.yamlio`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .yamlio import KeyPath, YamlProblem, read_yaml
+
+#: Files under ``incidents/`` that are documentation of the folder, not incidents.
+NOT_INCIDENTS = {"readme.md"}
+
+OUTSIDE_PROJECT = (
+    "this is a symlink to a place outside the project; it is not read or published. "
+    "Copy the file into the project instead"
+)
+
+
+@dataclass
+class SourceFile:
+    """One file as read: its data (``None`` when unreadable), key lines and markdown body."""
+
+    path: Path
+    rel: str
+    data: Any = None
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    problems: list[Diagnostic] = field(default_factory=list)
+    mtime_ns: int = 0
+
+    def line(self, key_path: KeyPath) -> int:
+        """Line of ``key_path``, or of its nearest parent that exists (for a missing key)."""
+        while key_path not in self.lines and key_path:
+            key_path = key_path[:-1]
+        return self.lines.get(key_path, 1)
+
+    def error(self, key_path: KeyPath, message: str, *, line: int | None = None) -> Diagnostic:
+        return Diagnostic(
+            self.rel,
+            line if line is not None else self.line(key_path),
+            "error",
+            field_name(key_path) or "file",
+            message,
+        )
+
+
+def field_name(key_path: KeyPath) -> str:
+    """``("actions", 0, "owner")`` -> ``actions[0].owner``, the way the user wrote it."""
+    text = ""
+    for part in key_path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _decode(path: Path, rel: str, max_size: int) -> tuple[str | None, list[Diagnostic], int]:
+    """Read a file as text, or say exactly why it cannot be read."""
+
+    def problem(message: str) -> tuple[None, list[Diagnostic], int]:
+        return None, [Diagnostic(rel, 1, "error", "file", message)], 0
+
+    try:
+        stat = path.stat()
+        if stat.st_size > max_size:
+            return problem(
+                f"the file is {stat.st_size:,} bytes, more than the limit of {max_size:,}; "
+                "move long material to a linked document, or raise the plugin option "
+                "max_file_size"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return problem(f"the file cannot be read: {exc.strerror or exc}")
+    if b"\x00" in raw:
+        return problem("the file is binary, not markdown text; save it as UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return (
+            None,
+            [
+                Diagnostic(
+                    rel,
+                    line,
+                    "error",
+                    "file",
+                    f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
+                    "save it with UTF-8 encoding",
+                )
+            ],
+            0,
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), [], stat.st_mtime_ns
+
+
+def read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
+    """A markdown file with YAML front matter between two ``---`` lines at its top."""
+    source = SourceFile(path=path, rel=rel)
+    text, problems, source.mtime_ns = _decode(path, rel, max_size)
+    source.problems.extend(problems)
+    if text is None:
+        return source
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        source.problems.append(
+            Diagnostic(
+                rel,
+                1,
+                "error",
+                "front matter",
+                "the file has no front matter: start it with a line `---`, then the fields "
+                "(`title: ...`), then a line `---`, then the text",
+            )
+        )
+        source.body = text
+        return source
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        source.problems.append(
+            Diagnostic(
+                rel,
+                1,
+                "error",
+                "front matter",
+                "the front matter is not closed: add a line `---` after the last field",
+            )
+        )
+        return source
+    source.body = "\n".join(lines[closing + 1 :])
+    source.body_line = closing + 2
+    _read_front_matter(source, "\n".join(lines[1:closing]), first_line=2, root_line=1)
+    if source.data is None and not source.problems:
+        source.problems.append(
+            Diagnostic(rel, 1, "error", "front matter", "the front matter is empty; add the fields")
+        )
+    elif source.data is not None and not isinstance(source.data, dict):
+        source.problems.append(
+            Diagnostic(
+                rel,
+                2,
+                "error",
+                "front matter",
+                "the front matter must be fields written as `name: value`, one per line",
+            )
+        )
+        source.data = None
+    return source
+
+
+def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
+    """A plain YAML file (``failure-modes.yml``)."""
+    source = SourceFile(path=path, rel=rel)
+    text, problems, source.mtime_ns = _decode(path, rel, max_size)
+    source.problems.extend(problems)
+    if text is not None:
+        _read_front_matter(source, text, first_line=1, root_line=1)
+    return source
+
+
+def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_line: int) -> None:
+    try:
+        document = read_yaml(text, first_line=first_line, root_line=root_line)
+    except YamlProblem as problem:
+        source.problems.append(
+            Diagnostic(source.rel, problem.line, "error", "yaml", problem.message)
+        )
+        return
+    source.data = document.data
+    source.lines = document.lines
+    for line, key_path, message in document.problems:
+        source.problems.append(Diagnostic(source.rel, line, "error", field_name(key_path), message))
+
+
+def find_markdown(
+    folder: Path, root: Path, *, skip: set[str] | None = None
+) -> Iterator[tuple[Path, str | None]]:
+    """Every ``*.md`` below ``folder`` in a stable order, with a refusal message for symlinks out.
+
+    Yields ``(path, None)`` for a file to read and ``(path, message)`` for one that must not be
+    read. Hidden files and folders (``.git``, editor swap files) are skipped.
+    """
+    skip = skip or set()
+    real_root = root.resolve()
+    seen_dirs: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        current = Path(dirpath)
+        real = current.resolve()
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            target = (current / name).resolve()
+            if not target.is_relative_to(real_root):
+                yield current / name, OUTSIDE_PROJECT
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(".md") or name.lower() in skip:
+                continue
+            path = current / name
+            target = path.resolve()
+            if not target.is_relative_to(real_root):
+                yield path, OUTSIDE_PROJECT
+            else:
+                yield path, None

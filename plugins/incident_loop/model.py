@@ -1,0 +1,308 @@
+"""Step 2: the typed records (SPEC section 3) as pydantic models.
+
+The models check shape and types and export the JSON Schema. Rules that need the plugin options or
+other files (allowed severities, the id pattern, references between files, timestamp order) live in
+:mod:`incident_loop.validate`, which reports them with their lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+DETECTION_SOURCES = ("alert", "customer", "partner", "internal")
+TRIGGERS = (
+    "rollout",
+    "config_change",
+    "partner_change",
+    "partner_outage",
+    "load",
+    "data",
+    "unknown",
+)
+ACTION_TYPES = ("product", "operability", "quality", "process", "runbook")
+ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "wont_do")
+OPEN_STATUSES = ("proposed", "planned", "in_progress")
+PRIORITIES = ("P1", "P2", "P3")
+PARTNER_KINDS = ("carrier", "shop", "marketplace", "wms", "other")
+LIFECYCLES = ("active", "onboarding", "deprecated")
+URL_SCHEMES = ("http", "https", "mailto")
+
+_DATE_TIME = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2})[Tt ]\s*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?$"
+)
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty", "must not be empty")
+    return value
+
+
+def _none_to_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def parse_date_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime:
+    """An ISO 8601 date-time with an offset; without one only when the plugin has a ``timezone``."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        raise PydanticCustomError(
+            "date_time",
+            "needs a time of day and an offset, like `{example}`",
+            {"example": f"{value.isoformat()}T09:30:00+01:00"},
+        )
+    elif isinstance(value, str):
+        match = _DATE_TIME.match(value.strip())
+        if not match:
+            raise PydanticCustomError(
+                "date_time",
+                "`{value}` is not a date-time; write it like `2026-03-01T09:30:00+01:00`",
+                {"value": value},
+            )
+        date_part, time_part, offset = match.groups()
+        try:
+            year, month, day = (int(p) for p in date_part.split("-"))
+            moment = dt.datetime.combine(
+                dt.date(year, month, day), dt.time.fromisoformat(_pad_time(time_part))
+            )
+        except ValueError as exc:
+            raise PydanticCustomError(
+                "date_time",
+                "`{value}` is not a real date-time ({reason})",
+                {"value": value, "reason": str(exc)},
+            ) from None
+        if offset:
+            moment = moment.replace(tzinfo=_offset(offset))
+    else:
+        raise PydanticCustomError(
+            "date_time", "must be a date-time like `2026-03-01T09:30:00+01:00`"
+        )
+    if moment.tzinfo is None:
+        if zone is None:
+            raise PydanticCustomError(
+                "date_time_offset",
+                "`{value}` has no UTC offset: write it like `{example}` (or `Z` for UTC), "
+                "or set the plugin option `timezone`",
+                {"value": str(value), "example": f"{moment.isoformat(timespec='minutes')}+01:00"},
+            )
+        moment = moment.replace(tzinfo=zone)
+    return moment
+
+
+def _pad_time(text: str) -> str:
+    hours, rest = text.split(":", 1)
+    return f"{int(hours):02d}:{rest}"
+
+
+def _offset(text: str) -> dt.tzinfo:
+    if text in ("Z", "z"):
+        return dt.timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours = int(digits[:-2] or 0) if len(digits) > 2 else int(digits)
+    minutes = int(digits[-2:]) if len(digits) > 2 else 0
+    if hours > 23 or minutes > 59:
+        raise PydanticCustomError("date_time", "`{offset}` is not a UTC offset", {"offset": text})
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+def _date_time(value: Any, info: ValidationInfo) -> dt.datetime:
+    zone = (info.context or {}).get("zone")
+    return parse_date_time(value, zone)
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError(
+            "date",
+            "must be a date without a time, like `{example}`",
+            {"example": value.date().isoformat()},
+        )
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "date", "`{value}` is not a date; write it like `2026-03-01`", {"value": str(value)}
+    )
+
+
+def _url(value: str) -> str:
+    scheme = urlsplit(value.strip()).scheme.lower()
+    if scheme not in URL_SCHEMES:
+        shown = f"`{scheme}:`" if scheme else "no scheme"
+        raise PydanticCustomError(
+            "url_scheme",
+            "`{value}` has {shown}; a link must start with https://, http:// or mailto:",
+            {"value": value, "shown": shown},
+        )
+    return value.strip()
+
+
+Text = Annotated[str, AfterValidator(_text)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_date_time)]
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Url = Annotated[str, AfterValidator(_url)]
+TextList = Annotated[list[Text], BeforeValidator(_none_to_empty)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Link(_Model):
+    title: Text
+    url: Url
+
+
+class Scope(_Model):
+    partners: TextList = []
+    sites: TextList = []
+    segments: TextList = []
+
+
+class ActionItem(_Model):
+    """A prevention action declared by an incident (SPEC 3.2)."""
+
+    id: Text | None = None
+    title: Text
+    type: Literal["product", "operability", "quality", "process", "runbook"]
+    owner: Text
+    status: Literal["proposed", "planned", "in_progress", "done", "wont_do"]
+    priority: Literal["P1", "P2", "P3"] | None = None
+    due: Date | None = None
+    ticket: Text | None = None
+    acceptance: TextList = []
+    completed_at: Date | None = None
+    reason: Text | None = None
+
+
+class ActionRef(_Model):
+    """``- ref: <action id>``: this incident is answered by an action another incident declared."""
+
+    ref: Text
+
+
+class Incident(_Model):
+    """The front matter of one incident file (SPEC 3.1)."""
+
+    id: Text
+    title: Text
+    severity: Text
+    category: Text
+    failure_mode: Text
+    detection_source: Literal["alert", "customer", "partner", "internal"]
+    started_at: DateTime
+    detected_at: DateTime
+    mitigated_at: DateTime
+    resolved_at: DateTime | None = None
+    scope: Scope
+    symptoms: Text
+    mitigation: Text
+    root_cause: Text | None = None
+    contributing_factors: TextList = []
+    trigger: (
+        Literal[
+            "rollout",
+            "config_change",
+            "partner_change",
+            "partner_outage",
+            "load",
+            "data",
+            "unknown",
+        ]
+        | None
+    ) = None
+    rolled_back: bool | None = None
+    manual_hours: Annotated[float, Field(ge=0)] | None = None
+    runbooks: TextList = []
+    links: Annotated[list[Link], BeforeValidator(_none_to_empty)] = []
+    recurrence_of: TextList = []
+    exclude_from_metrics: bool = False
+    tags: TextList = []
+    #: Each entry is checked on its own as an :class:`ActionItem` or an :class:`ActionRef`.
+    actions: Annotated[list[dict[str, Any]], BeforeValidator(_none_to_empty)] = []
+
+
+class Contact(_Model):
+    name: Text
+    role: Text | None = None
+    contact: Text
+
+
+class Partner(_Model):
+    """Front matter of ``docs/integrations/<slug>.md``."""
+
+    name: Text
+    kind: Literal["carrier", "shop", "marketplace", "wms", "other"]
+    owner: Text
+    lifecycle: Literal["active", "onboarding", "deprecated"] = "active"
+    escalation: Annotated[list[Contact], BeforeValidator(_none_to_empty)] = []
+    known_failure_modes: TextList = []
+    runbooks: TextList = []
+    links: Annotated[list[Link], BeforeValidator(_none_to_empty)] = []
+
+
+class Site(_Model):
+    """Front matter of ``docs/sites/<slug>.md``."""
+
+    name: Text
+    owner: Text
+    wms: Text | None = None
+    region: Text | None = None
+
+
+class Runbook(_Model):
+    """Front matter of ``docs/runbooks/<slug>.md``."""
+
+    title: Text
+    owner: Text
+    reviewed: Date
+    failure_modes: TextList = []
+    partners: TextList = []
+
+
+class FailureMode(_Model):
+    """One entry of ``incidents/failure-modes.yml``."""
+
+    title: Text
+    category: Text
+    description: Text | None = None
+
+
+#: Front-matter keys that MkDocs and Material read on any page; allowed on catalogue pages.
+PAGE_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "tags",
+        "hide",
+        "icon",
+        "template",
+        "search",
+        "subtitle",
+        "render_macros",
+        "comments",
+        "social",
+        "authors",
+        "date",
+        "robots",
+    }
+)

@@ -1,0 +1,121 @@
+"""``incident-loop new``: a new incident file with the next free id, never overwriting one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+
+from .load import NOT_INCIDENTS, find_markdown, read_markdown
+from .settings import ProjectConfig
+
+
+class NewIncidentError(Exception):
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "incident"
+
+
+def existing_ids(config: ProjectConfig) -> set[str]:
+    ids: set[str] = set()
+    paths = config.paths
+    if not paths.incidents_dir.is_dir():
+        return ids
+    for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
+        if refusal:
+            continue
+        source = read_markdown(path, paths.relative(path), config.settings.max_file_size)
+        if isinstance(source.data, dict) and isinstance(source.data.get("id"), str):
+            ids.add(source.data["id"])
+    return ids
+
+
+def next_id(ids: set[str], year: int) -> str:
+    """``INC-<year>-<n>`` with n one more than the highest of that year, at least three digits."""
+    pattern = re.compile(rf"^INC-{year}-(\d+)$")
+    numbers = [int(m[1]) for m in map(pattern.match, ids) if m]
+    return f"INC-{year}-{max(numbers, default=0) + 1:03d}"
+
+
+def write_new_incident(
+    config: ProjectConfig,
+    *,
+    title: str,
+    severity: str,
+    category: str,
+    failure_mode: str | None = None,
+    partners: Sequence[str] = (),
+    sites: Sequence[str] = (),
+    incident_id: str | None = None,
+    now: dt.datetime | None = None,
+) -> Path:
+    settings = config.settings
+    if severity not in settings.severities:
+        raise NewIncidentError(
+            f"--severity {severity!r} is not one of {', '.join(settings.severities)}", 2
+        )
+    if category not in settings.categories:
+        raise NewIncidentError(
+            f"--category {category!r} is not one of {', '.join(settings.categories)}", 2
+        )
+    if not title.strip():
+        raise NewIncidentError("--title must not be empty", 2)
+    moment = (now or dt.datetime.now(settings.zone)).astimezone(settings.zone)
+    moment = moment.replace(second=0, microsecond=0)
+    ids = existing_ids(config)
+    if incident_id is None:
+        incident_id = next_id(ids, moment.year)
+        if not settings.id_regex.fullmatch(incident_id):
+            raise NewIncidentError(
+                f"the next id cannot be derived from id_pattern `{settings.id_pattern}`; "
+                "pass one with --id",
+                2,
+            )
+    elif incident_id in ids:
+        raise NewIncidentError(f"the id {incident_id} is already used; pick another", 1)
+    elif not settings.id_regex.fullmatch(incident_id):
+        raise NewIncidentError(
+            f"--id {incident_id!r} does not match id_pattern `{settings.id_pattern}`", 2
+        )
+    folder = config.paths.incidents_dir / f"{moment.year}"
+    path = folder / f"{moment:%Y-%m-%d}-{slugify(title)}.md"
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("incident_loop", "templates"),
+        autoescape=False,  # YAML, not HTML: every value goes through the quoting filter
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["q"] = lambda value: json.dumps(value, ensure_ascii=False)
+    text = env.get_template("new_incident.md.j2").render(
+        id=incident_id,
+        title=title,
+        severity=severity,
+        category=category,
+        failure_mode=failure_mode or "",
+        partners=list(partners),
+        sites=list(sites),
+        started_at=moment.isoformat(),
+        severities=settings.severities,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise NewIncidentError(
+            f"{config.paths.relative(path)} already exists and is not overwritten; "
+            "choose another --title",
+            1,
+        ) from None
+    return path

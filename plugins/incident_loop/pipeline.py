@@ -1,0 +1,60 @@
+"""Load, validate and analyse a project in one call: what every adapter runs first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .analyse import Analysis, analyse
+from .diagnostics import Diagnostic, sort_diagnostics
+from .settings import ProjectConfig
+from .validate import Project, load_project
+
+
+@dataclass
+class CheckResult:
+    project: Project
+    analysis: Analysis
+    #: Errors of the sources and warnings of the decision rule, in file and line order.
+    diagnostics: list[Diagnostic]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level == "error" for d in self.diagnostics)
+
+    @property
+    def has_warnings(self) -> bool:
+        return any(d.level == "warning" for d in self.diagnostics)
+
+
+def check_project(config: ProjectConfig) -> CheckResult:
+    project = load_project(config)
+    analysis = analyse(project)
+    diagnostics = sort_diagnostics(project.diagnostics + analysis.warnings)
+    return CheckResult(project, analysis, diagnostics)
+
+
+def edit_url(config: ProjectConfig, source: Path) -> str | None:
+    """The repository URL that edits ``source``, derived from ``repo_url`` and ``edit_uri``.
+
+    ``edit_uri`` points into the docs folder (``edit/main/docs/``); incidents live beside it, so
+    the docs folder part is replaced by the file's path from the project root.
+    """
+    edit_uri = config.edit_uri
+    if edit_uri is None:
+        github = bool(config.repo_url) and "github.com" in (config.repo_url or "")
+        edit_uri = "edit/master/docs/" if github else ""
+    absolute = bool(urlsplit(edit_uri).scheme)
+    if not edit_uri or (not absolute and not config.repo_url):
+        return None
+    paths = config.paths
+    docs = paths.relative(paths.docs_dir).strip("/")
+    base = edit_uri.rstrip("/")
+    if docs and base.endswith("/" + docs):
+        base = base[: -len(docs) - 1]
+    elif base == docs:
+        base = ""
+    prefix = "" if absolute else (config.repo_url or "").rstrip("/") + "/"
+    base = base.strip("/") if not absolute else base
+    return prefix + (base + "/" if base else "") + paths.relative(source)

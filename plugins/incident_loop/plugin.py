@@ -1,0 +1,138 @@
+"""The MkDocs plugin ``incident-loop``: an adapter from MkDocs events to the core.
+
+``on_config`` validates the options, ``on_files`` runs load, validate and analyse once per build and
+adds the generated pages as virtual files, ``on_page_context`` gives them their edit links, and
+``on_serve`` watches the incidents folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from .pipeline import CheckResult, check_project, edit_url
+from .render import ASSET_CSS, ASSET_JS, Renderer
+from .settings import (
+    DEFAULT_ID_PATTERN,
+    ProjectConfig,
+    ProjectPaths,
+    Settings,
+    SettingsError,
+    settings_from_options,
+)
+from .urls import Urls
+
+log = get_plugin_logger(__name__)
+
+
+class IncidentLoopConfig(Config):  # type: ignore[no-untyped-call]
+    """SPEC section 9. Deeper checks (patterns, zones, consistency) are done by ``Settings``."""
+
+    incidents_dir = c.Type(str, default="incidents")
+    integrations_dir = c.Type(str, default="integrations")
+    sites_dir = c.Type(str, default="sites")
+    runbooks_dir = c.Type(str, default="runbooks")
+    id_pattern = c.Type(str, default=DEFAULT_ID_PATTERN)
+    severities = c.ListOfItems(c.Type(str), default=["Sev1", "Sev2", "Sev3"])
+    high_severities = c.ListOfItems(c.Type(str), default=["Sev1", "Sev2"])
+    categories = c.ListOfItems(c.Type(str), default=["integration", "warehouse"])
+    repeat_window_days = c.Type(int, default=90)
+    manual_hours_threshold = c.Type((int, float), default=8)
+    action_slo_days = c.Type(dict, default={"Sev1": 28, "Sev2": 56, "Sev3": 84})
+    timezone = c.Optional(c.Type(str))
+    peak_periods = c.ListOfItems(c.Type(dict), default=[])
+    today = c.Optional(c.Type((str, dt.date)))
+    max_file_size = c.Type(int, default=1024 * 1024)
+
+
+class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-untyped-call]
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.project_config: ProjectConfig | None = None
+        self.result: CheckResult | None = None
+        self.edit_urls: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        options = {key: value for key, value in self.config.items() if key != "enabled"}
+        try:
+            settings: Settings = settings_from_options(options)
+        except SettingsError as exc:
+            raise PluginError(f"incident-loop: {exc}") from None
+        root = Path(config.config_file_path or ".").resolve().parent
+        paths = ProjectPaths.resolve(root, Path(config.docs_dir).resolve(), settings)
+        self.project_config = ProjectConfig(
+            settings=settings,
+            paths=paths,
+            repo_url=config.repo_url,
+            edit_uri=config.edit_uri,
+            site_url=config.site_url,
+        )
+        for target, asset in ((config.extra_css, ASSET_CSS), (config.extra_javascript, ASSET_JS)):
+            if asset not in target:
+                target.append(asset)
+        return config
+
+    # After other plugins have added their files, so that ours replace nothing unexpectedly.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.project_config is not None
+        try:
+            result = check_project(self.project_config)
+        except SettingsError as exc:
+            raise PluginError(f"incident-loop: {exc}") from None
+        self.result = result
+        for diagnostic in result.diagnostics:
+            (log.error if diagnostic.level == "error" else log.warning)(diagnostic.text())
+        errors = sum(1 for d in result.diagnostics if d.level == "error")
+        if errors:
+            raise PluginError(
+                f"incident-loop: {errors} error{'s' if errors != 1 else ''} in the incident "
+                "sources (listed above); fix them, `incident-loop check` shows them too"
+            )
+        self.edit_urls = {
+            record.id: url
+            for record in result.project.incidents
+            if (url := edit_url(self.project_config, record.source.path))
+        }
+        renderer = Renderer(result.project, result.analysis, Urls(config.use_directory_urls))
+        for page in renderer.pages(self.edit_urls):
+            _add(files, config, page.src, page.content, in_nav=page.in_nav)
+        for asset in (ASSET_CSS, ASSET_JS):
+            name = asset.rsplit("/", 1)[-1]
+            content = (resources.files("incident_loop") / "assets" / name).read_text("utf-8")
+            _add(files, config, asset, content, in_nav=False)
+        return files
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        meta = page.meta.get("incident_loop")
+        if isinstance(meta, dict) and page.file.generated_by == "incident-loop":
+            page.edit_url = self.edit_urls.get(str(meta.get("incident")))
+        return context
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.project_config is not None:
+            server.watch(str(self.project_config.paths.incidents_dir))
+        return server
+
+
+def _add(files: Files, config: MkDocsConfig, src: str, content: str, *, in_nav: bool) -> None:
+    existing = files.get_file_from_path(src)
+    if existing is not None:
+        files.remove(existing)
+    inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+    files.append(File.generated(config, src, content=content, inclusion=inclusion))

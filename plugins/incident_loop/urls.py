@@ -1,0 +1,38 @@
+"""Page addresses, computed the way MkDocs does, so generated HTML links work from any page.
+
+Generated tables are raw HTML (escaped by Jinja, never parsed as markdown), so MkDocs does not rewrite
+their links: they are made relative here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Urls:
+    directory_urls: bool = True
+
+    def page(self, src: str) -> str:
+        """The URL of a docs file, relative to the site root (``incidents/INC-2026-001/``)."""
+        stem, _ = posixpath.splitext(src)
+        folder, name = posixpath.split(stem)
+        prefix = f"{folder}/" if folder else ""
+        if name in ("index", "README"):
+            return prefix if self.directory_urls else f"{prefix}index.html"
+        return f"{stem}/" if self.directory_urls else f"{stem}.html"
+
+    def relative(self, from_src: str, to_src: str, anchor: str = "") -> str:
+        """A link from the page of ``from_src`` to the page of ``to_src``."""
+        return self.relative_url(self.page(from_src), self.page(to_src)) + (
+            f"#{anchor}" if anchor else ""
+        )
+
+    def relative_url(self, from_url: str, to_url: str) -> str:
+        """Like MkDocs' ``get_relative_url``: a directory URL ends with ``/``."""
+        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
+        rel = posixpath.relpath(to_url or ".", base or ".")
+        if to_url.endswith("/") or not to_url:
+            rel = "./" if rel == "." else rel + "/"
+        return rel

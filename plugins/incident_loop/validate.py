@@ -1,0 +1,701 @@
+"""Step 3: raw records to typed records, and every problem of every file as a Diagnostic.
+
+Shape and types are checked by the pydantic models; the rules that need the plugin options or
+other files are checked here on the raw data, so that one run reports all problems of a file, not
+only those of the first failing step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
+
+from .diagnostics import Diagnostic, sort_diagnostics
+from .load import (
+    NOT_INCIDENTS,
+    OUTSIDE_PROJECT,
+    SourceFile,
+    field_name,
+    find_markdown,
+    read_markdown,
+    read_yaml_file,
+)
+from .model import (
+    OPEN_STATUSES,
+    PAGE_KEYS,
+    ActionItem,
+    ActionRef,
+    Contact,
+    FailureMode,
+    Incident,
+    Link,
+    Partner,
+    Runbook,
+    Scope,
+    Site,
+    parse_date_time,
+)
+from .settings import DEFAULT_ID_PATTERN, ProjectConfig, Settings
+from .yamlio import KeyPath
+
+FAILURE_MODES_FILE = "failure-modes.yml"
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass
+class ActionRecord:
+    id: str
+    item: ActionItem
+    incident_id: str
+    source: SourceFile
+    key_path: KeyPath
+
+    @property
+    def line(self) -> int:
+        return self.source.line(self.key_path)
+
+    @property
+    def is_open(self) -> bool:
+        return self.item.status in OPEN_STATUSES
+
+
+@dataclass
+class IncidentRecord:
+    incident: Incident
+    source: SourceFile
+    #: Actions this incident declares, in file order.
+    actions: list[ActionRecord] = field(default_factory=list)
+    #: Ids of actions declared elsewhere that this incident lists with ``ref``.
+    refs: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.incident.id
+
+
+@dataclass
+class CatalogueEntry(Generic[ModelT]):
+    slug: str
+    data: ModelT
+    source: SourceFile
+
+
+@dataclass
+class Project:
+    """Everything read from one project, valid records only, with all problems found."""
+
+    config: ProjectConfig
+    incidents: list[IncidentRecord] = field(default_factory=list)
+    actions: dict[str, ActionRecord] = field(default_factory=dict)
+    failure_modes: dict[str, FailureMode] = field(default_factory=dict)
+    partners: dict[str, CatalogueEntry[Partner]] = field(default_factory=dict)
+    sites: dict[str, CatalogueEntry[Site]] = field(default_factory=dict)
+    runbooks: dict[str, CatalogueEntry[Runbook]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Slugs of every catalogue page and failure mode that exists, valid or not: a reference to
+    #: a page with a broken front matter is not reported a second time.
+    known: dict[str, set[str]] = field(default_factory=dict)
+    #: Incident files found, valid or not (for the summary line).
+    incident_files: int = 0
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    def known_slugs(self, what: str) -> dict[str, None]:
+        return dict.fromkeys(sorted(self.known.get(what, ())))
+
+
+# --------------------------------------------------------------------------- messages
+
+_EXAMPLES = {
+    "id": "INC-2026-001",
+    "title": "Label API timeouts during peak",
+    "severity": "Sev2",
+    "category": "integration",
+    "failure_mode": "label-api-timeouts",
+    "detection_source": "alert",
+    "started_at": "2026-03-01T09:30:00+01:00",
+    "detected_at": "2026-03-01T09:42:00+01:00",
+    "mitigated_at": "2026-03-01T10:15:00+01:00",
+    "scope": "{partners: [dhl-parcel]}",
+    "symptoms": "Label requests failed with 504",
+    "mitigation": "Throttled label requests",
+    "type": "product",
+    "owner": "team-integrations",
+    "status": "proposed",
+    "name": "DHL Parcel",
+    "kind": "carrier",
+    "reviewed": "2026-03-01",
+    "ref": "INC-2026-001-A1",
+    "url": "https://example.com/dashboard",
+    "contact": "oncall@example.com",
+}
+
+_FIELD_HINTS = {
+    ("partner", "status"): "lifecycle",
+}
+
+#: Known fields at each place of each model, for "did you mean".
+_NESTED_MODELS: dict[type[BaseModel], dict[tuple[str, ...], type[BaseModel]]] = {
+    Incident: {("scope",): Scope, ("links", "*"): Link},
+    Partner: {("escalation", "*"): Contact, ("links", "*"): Link},
+}
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    if value.lower() in lowered:
+        return f"; did you mean `{lowered[value.lower()]}`?"
+    if len(value) < 5:  # `Sev4` is not a typo of `Sev3`; the message lists the choices anyway
+        return ""
+    match = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f"; did you mean `{match[0]}`?" if match else ""
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
+    shape = tuple("*" if isinstance(part, int) else part for part in loc)
+    return _NESTED_MODELS.get(model, {}).get(shape, model)
+
+
+def pydantic_diagnostics(
+    exc: ValidationError,
+    source: SourceFile,
+    model: type[BaseModel],
+    prefix: KeyPath = (),
+    label: str = "",
+) -> list[Diagnostic]:
+    """Turn pydantic's errors into messages that say what is wrong and how to fix it."""
+    result = []
+    for error in exc.errors():
+        loc: tuple[str | int, ...] = tuple(error["loc"])
+        kind = error["type"]
+        value = error.get("input")
+        name = str(loc[-1]) if loc else ""
+        if kind == "missing":
+            example = _EXAMPLES.get(name, "...")
+            message = f"is required; add `{name}: {example}`"
+            line = source.line(prefix + loc[:-1])
+        elif kind == "extra_forbidden":
+            container = _model_at(model, loc[:-1])
+            better = _FIELD_HINTS.get((label, name))
+            if better:
+                hint = f"; use `{better}` (`{name}` is read by the theme as the page status)"
+            else:
+                hint = did_you_mean(name, container.model_fields) or (
+                    f"; the fields here are {', '.join(container.model_fields)}"
+                )
+            message = f"`{name}` is not a known field{hint}"
+            line = source.line(prefix + loc)
+        else:
+            line = source.line(prefix + loc)
+            message = _type_message(kind, value, error)
+        result.append(Diagnostic(source.rel, line, "error", field_name(prefix + loc), message))
+    return result
+
+
+def _type_message(kind: str, value: Any, error: Any) -> str:
+    if value is None and kind.endswith("_type"):
+        return "is empty; write a value or remove the line"
+    if kind == "string_type":
+        return f"must be text, not {_kind_of(value)}; put the value in quotes"
+    if kind == "bool_type":
+        return f"must be true or false, not {_kind_of(value)} (`{value}`)"
+    if kind in ("float_type", "int_type", "int_from_float"):
+        return f"must be a number, not {_kind_of(value)}"
+    if kind == "list_type":
+        return f"must be a list (one `- item` per line), not {_kind_of(value)}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of `name: value` fields, not {_kind_of(value)}"
+    if kind == "literal_error":
+        allowed = [
+            a.strip().strip("'")
+            for a in str(error["ctx"]["expected"]).replace(" or ", ", ").split(",")
+        ]
+        hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
+        return f"`{value}` is not one of {', '.join(allowed)}{hint}"
+    if kind == "greater_than_equal":
+        return f"must be {_number(error['ctx']['ge'])} or more, not {_number(value)}"
+    return str(error["msg"])
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_project(config: ProjectConfig) -> Project:
+    """Read and check every source of one project (SPEC sections 3 and 5)."""
+    project = Project(config=config)
+    settings = config.settings
+    paths = config.paths
+    diagnostics = project.diagnostics
+
+    project.failure_modes = _load_failure_modes(project)
+    project.partners = _load_catalogue(project, paths.integrations_dir, Partner, "partner")
+    project.sites = _load_catalogue(project, paths.sites_dir, Site, "site")
+    project.runbooks = _load_catalogue(project, paths.runbooks_dir, Runbook, "runbook")
+
+    sources: list[SourceFile] = []
+    if paths.incidents_dir.is_dir():
+        for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
+            rel = paths.relative(path)
+            project.incident_files += 1
+            if refusal:
+                diagnostics.append(Diagnostic(rel, 1, "error", "file", refusal))
+                continue
+            source = read_markdown(path, rel, settings.max_file_size)
+            diagnostics.extend(source.problems)
+            if isinstance(source.data, dict):
+                sources.append(source)
+    elif config.paths.incidents_dir != paths.root / "incidents" or paths.docs_dir.is_dir():
+        diagnostics.append(
+            Diagnostic(
+                paths.relative(paths.incidents_dir),
+                1,
+                "error",
+                "incidents_dir",
+                "the incidents folder does not exist; create it or set the plugin option "
+                "incidents_dir",
+            )
+        )
+
+    incident_ids = _first_by_id(sources)
+    context = {"zone": settings.zone if settings.timezone else None}
+    for source in sources:
+        record = _check_incident(project, source, incident_ids, context)
+        if record is not None:
+            project.incidents.append(record)
+    _check_actions(project)
+    _check_catalogue_references(project)
+    project.incidents.sort(key=lambda r: (r.incident.started_at, r.id))
+    project.diagnostics[:] = sort_diagnostics(diagnostics)
+    return project
+
+
+def _first_by_id(sources: list[SourceFile]) -> dict[str, SourceFile]:
+    first: dict[str, SourceFile] = {}
+    for source in sources:
+        value = source.data.get("id")
+        if isinstance(value, str) and value not in first:
+            first[value] = source
+    return first
+
+
+def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
+    paths = project.config.paths
+    path = paths.incidents_dir / FAILURE_MODES_FILE
+    rel = paths.relative(path)
+    if not path.is_file():
+        if paths.incidents_dir.is_dir():
+            project.diagnostics.append(
+                Diagnostic(
+                    rel,
+                    1,
+                    "error",
+                    "file",
+                    "the failure-modes file is missing; create it with one entry per failure "
+                    "mode, like `label-api-timeouts: {title: Label API timeouts, category: "
+                    "integration}`",
+                )
+            )
+        return {}
+    source = read_yaml_file(path, rel, project.settings.max_file_size)
+    project.diagnostics.extend(source.problems)
+    if source.data is None:
+        return {}
+    if not isinstance(source.data, dict):
+        project.diagnostics.append(
+            source.error((), "must map each failure-mode slug to its `title` and `category`")
+        )
+        return {}
+    result = {}
+    categories = project.settings.categories
+    project.known["failure mode"] = set(source.data)
+    for slug, value in source.data.items():
+        try:
+            mode = FailureMode.model_validate(value)
+        except ValidationError as exc:
+            project.diagnostics.extend(pydantic_diagnostics(exc, source, FailureMode, (slug,)))
+            continue
+        if mode.category not in categories:
+            project.diagnostics.append(
+                source.error(
+                    (slug, "category"),
+                    f"`{mode.category}` is not one of {', '.join(categories)}"
+                    + did_you_mean(mode.category, categories),
+                )
+            )
+            continue
+        result[slug] = mode
+    return result
+
+
+def _load_catalogue(
+    project: Project, folder: Path, model: type[ModelT], label: str
+) -> dict[str, CatalogueEntry[ModelT]]:
+    paths = project.config.paths
+    result: dict[str, CatalogueEntry[ModelT]] = {}
+    if not folder.is_dir():
+        return result
+    known = project.known.setdefault(label, set())
+    for path in sorted(folder.glob("*.md")):
+        if path.name.lower() in ("index.md", "readme.md") or path.name.startswith("."):
+            continue
+        known.add(path.stem)
+        rel = paths.relative(path)
+        if not path.resolve().is_relative_to(paths.root.resolve()):
+            project.diagnostics.append(Diagnostic(rel, 1, "error", "file", OUTSIDE_PROJECT))
+            continue
+        source = read_markdown(path, rel, project.settings.max_file_size)
+        project.diagnostics.extend(source.problems)
+        if not isinstance(source.data, dict):
+            continue
+        data = {
+            k: v for k, v in source.data.items() if k in model.model_fields or k not in PAGE_KEYS
+        }
+        try:
+            entry = model.model_validate(data)
+        except ValidationError as exc:
+            project.diagnostics.extend(pydantic_diagnostics(exc, source, model, label=label))
+            continue
+        result[path.stem] = CatalogueEntry(path.stem, entry, source)
+    return result
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def _check_choice(
+    source: SourceFile, key: str, allowed: tuple[str, ...], out: list[Diagnostic], option: str
+) -> None:
+    value = source.data.get(key)
+    if isinstance(value, str) and value.strip() and value not in allowed:
+        out.append(
+            source.error(
+                (key,),
+                f"`{value}` is not one of {', '.join(allowed)}{did_you_mean(value, allowed)} "
+                f"(the plugin option `{option}` lists them)",
+            )
+        )
+
+
+def _reference(
+    source: SourceFile,
+    key_path: KeyPath,
+    value: Any,
+    known: Mapping[str, Any],
+    what: str,
+    where: str,
+    out: list[Diagnostic],
+) -> None:
+    if isinstance(value, str) and value.strip() and value not in known:
+        out.append(
+            source.error(
+                key_path,
+                f"`{value}` is not a known {what}{did_you_mean(value, known)}; {where}",
+            )
+        )
+
+
+def _check_incident(
+    project: Project,
+    source: SourceFile,
+    first_by_id: dict[str, SourceFile],
+    context: dict[str, Any],
+) -> IncidentRecord | None:
+    settings = project.settings
+    data: dict[str, Any] = source.data
+    out: list[Diagnostic] = []
+    paths = project.config.paths
+
+    incident: Incident | None = None
+    try:
+        incident = Incident.model_validate(data, context=context)
+    except ValidationError as exc:
+        out.extend(pydantic_diagnostics(exc, source, Incident))
+
+    incident_id = data.get("id")
+    if isinstance(incident_id, str) and incident_id.strip():
+        if not settings.id_regex.fullmatch(incident_id):
+            example = " (like INC-2026-007)" if settings.id_pattern == DEFAULT_ID_PATTERN else ""
+            out.append(
+                source.error(
+                    ("id",),
+                    f"`{incident_id}` does not match the id pattern `{settings.id_pattern}`"
+                    f"{example}",
+                )
+            )
+        first = first_by_id.get(incident_id)
+        if first is not None and first is not source:
+            out.append(
+                source.error(
+                    ("id",),
+                    f"`{incident_id}` is already the id of {first.rel}; give each incident "
+                    "its own id (`incident-loop new` picks the next free one)",
+                )
+            )
+    _check_choice(source, "severity", settings.severities, out, "severities")
+    _check_choice(source, "category", settings.categories, out, "categories")
+    _reference(
+        source,
+        ("failure_mode",),
+        data.get("failure_mode"),
+        project.known_slugs("failure mode"),
+        "failure mode",
+        f"declare it in {paths.relative(paths.incidents_dir / FAILURE_MODES_FILE)}",
+        out,
+    )
+    scope = data.get("scope")
+    if isinstance(scope, dict):
+        total = 0
+        for key, known, what, folder in (
+            ("partners", project.known_slugs("partner"), "partner", paths.integrations_dir),
+            ("sites", project.known_slugs("site"), "site", paths.sites_dir),
+            ("segments", None, "", None),
+        ):
+            values = scope.get(key)
+            if not isinstance(values, list):
+                continue
+            total += len(values)
+            if known is None or folder is None:
+                continue
+            for index, value in enumerate(values):
+                _reference(
+                    source,
+                    ("scope", key, index),
+                    value,
+                    known,
+                    what,
+                    f"add its page {paths.relative(folder)}/{value}.md or fix the slug",
+                    out,
+                )
+        if total == 0:
+            out.append(
+                source.error(
+                    ("scope",),
+                    "lists nothing; name at least one of `partners`, `sites` or `segments`",
+                )
+            )
+    for index, value in enumerate(_list(data.get("runbooks"))):
+        _reference(
+            source,
+            ("runbooks", index),
+            value,
+            project.known_slugs("runbook"),
+            "runbook",
+            f"add its page {paths.relative(paths.runbooks_dir)}/{value}.md or fix the slug",
+            out,
+        )
+    for index, value in enumerate(_list(data.get("recurrence_of"))):
+        if isinstance(value, str) and value == incident_id:
+            out.append(source.error(("recurrence_of", index), "an incident cannot repeat itself"))
+        else:
+            _reference(
+                source,
+                ("recurrence_of", index),
+                value,
+                first_by_id,
+                "incident id",
+                "list the id of an earlier incident",
+                out,
+            )
+    _check_timestamps(source, context, out)
+    records, refs = _check_action_entries(source, out, incident_id)
+    project.diagnostics.extend(out)
+    if incident is None or any(d.level == "error" for d in out):
+        return None
+    record = IncidentRecord(incident=incident, source=source, refs=refs)
+    for key_path, item in records:
+        action_id = item.id or f"{incident.id}-A{key_path[1] + 1}"  # type: ignore[operator]
+        record.actions.append(ActionRecord(action_id, item, incident.id, source, key_path))
+    return record
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+_ORDER = ("started_at", "detected_at", "mitigated_at", "resolved_at")
+
+
+def _check_timestamps(source: SourceFile, context: dict[str, Any], out: list[Diagnostic]) -> None:
+    """``started_at <= detected_at <= mitigated_at <= resolved_at``, each against the last given."""
+    previous: tuple[str, dt.datetime] | None = None
+    for key in _ORDER:
+        value = source.data.get(key)
+        if value is None:
+            continue
+        try:
+            moment = parse_date_time(value, context.get("zone"))
+        except PydanticCustomError:
+            continue  # reported by the model
+        if previous is not None and moment < previous[1]:
+            out.append(
+                source.error(
+                    (key,),
+                    f"is before {previous[0]} ({previous[1].isoformat()}); "
+                    f"{key} cannot be earlier than {previous[0]}",
+                )
+            )
+        previous = (key, moment)
+
+
+_ACTION_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "acceptance",
+        ("planned", "in_progress", "done"),
+        "is required when status is {status}: list the acceptance criteria, one `- ...` per line",
+    ),
+    ("completed_at", ("done",), "is required when status is done: the date it was completed"),
+    ("reason", ("wont_do",), "is required when status is wont_do: say why it will not be done"),
+)
+
+
+def _check_action_entries(
+    source: SourceFile, out: list[Diagnostic], incident_id: Any
+) -> tuple[list[tuple[KeyPath, ActionItem]], list[str]]:
+    items: list[tuple[KeyPath, ActionItem]] = []
+    refs: list[str] = []
+    for index, entry in enumerate(_list(source.data.get("actions"))):
+        key_path: KeyPath = ("actions", index)
+        if not isinstance(entry, dict):
+            continue  # reported by the model
+        if "ref" in entry:
+            try:
+                refs.append(ActionRef.model_validate(entry).ref)
+            except ValidationError as exc:
+                out.extend(pydantic_diagnostics(exc, source, ActionRef, key_path))
+            continue
+        try:
+            item = ActionItem.model_validate(entry)
+        except ValidationError as exc:
+            out.extend(pydantic_diagnostics(exc, source, ActionItem, key_path))
+            item = None
+        status = entry.get("status")
+        for key, statuses, message in _ACTION_RULES:
+            if status in statuses and _missing(entry.get(key)):
+                line = source.line(key_path + (key,)) if key in entry else source.line(key_path)
+                out.append(
+                    Diagnostic(
+                        source.rel,
+                        line,
+                        "error",
+                        field_name(key_path + (key,)),
+                        message.format(status=status),
+                    )
+                )
+        if item is not None:
+            items.append((key_path, item))
+    return items, refs
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _check_actions(project: Project) -> None:
+    """Action ids are unique across all incidents, and every ``ref`` names a declared action."""
+    for record in project.incidents:
+        for action in record.actions:
+            first = project.actions.get(action.id)
+            if first is not None:
+                project.diagnostics.append(
+                    Diagnostic(
+                        action.source.rel,
+                        action.source.line(action.key_path + ("id",)),
+                        "error",
+                        field_name(action.key_path + ("id",)),
+                        f"the action id `{action.id}` is already used in {first.source.rel}:"
+                        f"{first.line}; give this action its own `id`",
+                    )
+                )
+                continue
+            project.actions[action.id] = action
+    valid = []
+    for record in project.incidents:
+        problems = []
+        index = 0
+        for index, entry in enumerate(_list(record.source.data.get("actions"))):
+            ref = entry.get("ref") if isinstance(entry, dict) else None
+            if isinstance(ref, str) and ref not in project.actions:
+                problems.append(
+                    record.source.error(
+                        ("actions", index, "ref"),
+                        f"`{ref}` is not the id of an action declared by another incident"
+                        f"{did_you_mean(ref, project.actions)}",
+                    )
+                )
+        project.diagnostics.extend(problems)
+        if not problems:
+            valid.append(record)
+    project.incidents[:] = valid
+
+
+def _check_catalogue_references(project: Project) -> None:
+    paths = project.config.paths
+    modes_file = paths.relative(paths.incidents_dir / FAILURE_MODES_FILE)
+    checks: list[tuple[Iterable[CatalogueEntry[Any]], str, Mapping[str, Any], str, str]] = [
+        (
+            project.partners.values(),
+            "known_failure_modes",
+            project.known_slugs("failure mode"),
+            "failure mode",
+            f"declare it in {modes_file}",
+        ),
+        (
+            project.partners.values(),
+            "runbooks",
+            project.known_slugs("runbook"),
+            "runbook",
+            f"add its page under {paths.relative(paths.runbooks_dir)}/",
+        ),
+        (
+            project.runbooks.values(),
+            "failure_modes",
+            project.known_slugs("failure mode"),
+            "failure mode",
+            f"declare it in {modes_file}",
+        ),
+        (
+            project.runbooks.values(),
+            "partners",
+            project.known_slugs("partner"),
+            "partner",
+            f"add its page under {paths.relative(paths.integrations_dir)}/",
+        ),
+    ]
+    for entries, key, known, what, where in checks:
+        for entry in entries:
+            for index, value in enumerate(getattr(entry.data, key)):
+                _reference(
+                    entry.source, (key, index), value, known, what, where, project.diagnostics
+                )

@@ -1,0 +1,202 @@
+"""Read YAML safely and remember the line of every key and list item.
+
+PyYAML's loaders lose line numbers and silently keep the last of two equal keys. Here the document is
+composed into nodes (libyaml's C parser when present) and turned into plain Python values by a
+small walker that:
+
+* keeps ``lines[path] = line`` for every mapping key and sequence item (1-based file lines),
+* refuses every tag but the plain YAML types (no ``!!python/object`` or any application tag),
+* refuses merge keys and non-text keys, and reports a key given twice,
+* bounds alias expansion and nesting, so an alias bomb stops after a fixed number of values,
+* keeps a timestamp with a time of day as its original text, so that the model can tell whether
+  an offset was written; a plain date becomes a ``datetime.date``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml's parser is several times faster than the pure-Python one
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KeyPath = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_DATE_LENGTH = len("2026-01-31")
+
+#: Values constructed from one document, aliases counted each time they are expanded.
+MAX_VALUES = 100_000
+#: Nesting depth of mappings and lists.
+MAX_DEPTH = 64
+
+
+class YamlProblem(Exception):
+    """A problem that stops reading the document, at a 1-based file line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    lines: dict[KeyPath, int]
+    #: Problems that did not stop reading: (line, field path, message).
+    problems: list[tuple[int, KeyPath, str]] = field(default_factory=list)
+
+
+def read_yaml(text: str, *, first_line: int = 1, root_line: int | None = None) -> YamlDocument:
+    """Parse ``text`` whose first line is line ``first_line`` of its file.
+
+    ``root_line`` is recorded for the empty path (the line a missing top-level key is reported on).
+    Raises :class:`YamlProblem` for syntax errors, refused tags and alias bombs.
+    """
+    offset = first_line - 1
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark is not None else first_line
+        problem = exc.problem or "could not be read"
+        hint = _syntax_hint(problem)
+        raise YamlProblem(line, f"YAML syntax error: {problem}{hint}") from None
+    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+        raise YamlProblem(first_line, f"YAML error: {exc}") from None
+    walker = _Walker(offset)
+    lines: dict[KeyPath, int] = {(): root_line if root_line is not None else first_line}
+    walker.lines = lines
+    data = None if node is None else walker.build(node, (), 0)
+    return YamlDocument(data=data, lines=lines, problems=walker.problems)
+
+
+def _syntax_hint(problem: str) -> str:
+    if "'\\t'" in problem or "\\t" in problem:
+        return "; indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "; put quotes around a value that contains ': ' or check the indentation"
+    if "could not find expected ':'" in problem:
+        return "; every field is written as `name: value`"
+    return "; check the indentation and put quotes around values with special characters"
+
+
+class _Walker:
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.count = 0
+        self.lines: dict[KeyPath, int] = {}
+        self.problems: list[tuple[int, KeyPath, str]] = []
+        self.constructor = SafeConstructor()
+
+    def line_of(self, node: Node) -> int:
+        return int(node.start_mark.line) + 1 + self.offset
+
+    def build(self, node: Node, path: KeyPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise YamlProblem(
+                self.lines.get(path[:1], self.line_of(node)),
+                f"the YAML expands to more than {MAX_VALUES:,} values (aliases repeated inside "
+                "aliases?); write the values out instead of using anchors and aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlProblem(
+                self.line_of(node),
+                f"the YAML is nested more than {MAX_DEPTH} levels deep (a recursive alias?); "
+                "remove the anchors and aliases",
+            )
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            self.check_tag(node, _TAG + "seq")
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[path + (index,)] = self.line_of(item)
+                items.append(self.build(item, path + (index,), depth + 1))
+            return items
+        if isinstance(node, MappingNode):
+            self.check_tag(node, _TAG + "map")
+            return self.mapping(node, path, depth)
+        raise YamlProblem(self.line_of(node), "unsupported YAML node")  # pragma: no cover
+
+    def check_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise YamlProblem(self.line_of(node), _tag_message(node.tag))
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            raise YamlProblem(self.line_of(node), _tag_message(node.tag))
+        if node.tag == _TAG + "timestamp":
+            text = node.value.strip()
+            if len(text) > _DATE_LENGTH:
+                return text  # a date-time: parsed by the model, which knows about offsets
+        return self.constructor.construct_object(node, deep=True)
+
+    def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = self.line_of(key_node)
+            if key_node.tag == _TAG + "merge":
+                raise YamlProblem(
+                    line, "YAML merge keys (`<<`) are not supported; write the fields out"
+                )
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                raise YamlProblem(line, "a key must be a plain name like `severity`")
+            key = key_node.value
+            if key_node.tag != _TAG + "str":
+                key = str(self.constructor.construct_object(key_node, deep=True))
+                if key_node.tag == _TAG + "bool":
+                    key = key_node.value  # keep `yes`/`on` as written, not True
+            if key in first_seen:
+                self.problems.append(
+                    (
+                        line,
+                        path + (key,),
+                        f"`{key}` is given twice (first on line {first_seen[key]}); "
+                        "keep one of them, YAML would silently use the last",
+                    )
+                )
+                continue
+            first_seen[key] = line
+            self.lines[path + (key,)] = line
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+    return (
+        f"the YAML tag `{shown}` is not allowed: incident files hold plain text, numbers, "
+        "dates, lists and mappings; remove the tag"
+    )
+
+
+class _TolerantLoader(_Loader):
+    """A safe loader that turns every application tag into ``None``."""
+
+
+def _ignore_tag(loader: Any, suffix: str, node: Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:", _ignore_tag)
+
+
+def load_plain_yaml(text: str) -> Any:
+    """Load a YAML file that is not ours (``mkdocs.yml``), ignoring application tags.
+
+    MkDocs configs use tags such as ``!ENV`` and ``!!python/name:``; their values are not needed to
+    find the plugin options, so every unknown tag becomes ``None`` instead of running anything.
+    """
+    return yaml.load(text, Loader=_TolerantLoader)
