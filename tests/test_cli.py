@@ -1,0 +1,143 @@
+"""The command line of SPEC section 8: check formats and exit codes, new, schema, --version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from conftest import MINIMAL_INCIDENT, run_cli
+from incident_loop import __version__
+from incident_loop.load import read_markdown
+
+P = MINIMAL_INCIDENT
+
+
+def _break_severity(root: Path) -> None:
+    path = root / P
+    path.write_text(path.read_text().replace("severity: Sev2", "severity: Sev9"))
+
+
+def test_check_text_format_and_summary(minimal: Path) -> None:
+    _break_severity(minimal)
+    result = run_cli("check", str(minimal))
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{P}:4: error: severity: `Sev9` is not one of Sev1, Sev2, Sev3 "
+        "(the plugin option `severities` lists them)\n"
+        "1 incident, 1 error, 0 warnings\n"
+    )
+
+
+def test_check_clean_exits_zero(minimal: Path) -> None:
+    result = run_cli("check", str(minimal))
+    assert (result.exit_code, result.stdout) == (0, "1 incident, 0 errors, 0 warnings\n")
+
+
+def test_check_github_annotations_byte_for_byte(minimal: Path) -> None:
+    _break_severity(minimal)
+    path = minimal / P
+    path.write_text(path.read_text().replace("    type: product", "    type: feature"))
+    result = run_cli("check", str(minimal), "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"::error file={P},line=4,title=severity::`Sev9` is not one of Sev1, Sev2, Sev3 "
+        "(the plugin option `severities` lists them)\n"
+        f"::error file={P},line=24,title=actions[0].type::`feature` is not one of product, "
+        "operability, quality, process, runbook\n"
+    )
+    assert result.stderr == "1 incident, 2 errors, 0 warnings\n"
+
+
+def test_github_format_escapes_properties_and_data() -> None:
+    from incident_loop.diagnostics import Diagnostic
+
+    diagnostic = Diagnostic("a,b:c.md", 3, "warning", "x:y", "50% done\nnext")
+    assert diagnostic.github() == "::warning file=a%2Cb%3Ac.md,line=3,title=x%3Ay::50%25 done%0Anext"
+
+
+def test_check_json_format(minimal: Path) -> None:
+    _break_severity(minimal)
+    result = run_cli("check", str(minimal), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "path": P,
+            "line": 4,
+            "level": "error",
+            "field": "severity",
+            "message": "`Sev9` is not one of Sev1, Sev2, Sev3 (the plugin option `severities` lists them)",
+        }
+    ]
+    assert result.stderr == "1 incident, 1 error, 0 warnings\n"
+
+
+def test_usage_errors_exit_two(minimal: Path) -> None:
+    assert run_cli("check", str(minimal / "nope")).exit_code == 2
+    assert run_cli("check", str(minimal), "--format", "xml").exit_code == 2
+    result = run_cli("new", "--title", "x", "--severity", "Sev9", "--category", "integration", "--root", str(minimal))
+    assert result.exit_code == 2
+    assert "--severity 'Sev9' is not one of Sev1, Sev2, Sev3" in result.stderr
+
+
+def test_version_and_help() -> None:
+    assert run_cli("--version").stdout == f"incident-loop, version {__version__}\n"
+    for command in ("check", "new", "schema"):
+        help_text = run_cli(command, "--help").stdout
+        assert "Example" in help_text, command
+
+
+def test_new_writes_next_id_and_never_overwrites(minimal: Path) -> None:
+    year = dt.datetime.now(dt.timezone.utc).year
+    expected_id = f"INC-{year}-002" if year == 2026 else f"INC-{year}-001"
+    args = ["new", "--title", "Scanner rejects totes!", "--severity", "Sev3", "--category", "warehouse",
+            "--failure-mode", "inventory-mismatch", "--site", "ams", "--partner", "dhl", "--root", str(minimal)]
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.output
+    rel = result.stdout.strip()
+    assert rel.startswith(f"incidents/{year}/") and rel.endswith("-scanner-rejects-totes.md")
+    source = read_markdown(minimal / rel, rel, 1 << 20)
+    assert source.problems == []
+    assert source.data["id"] == expected_id
+    assert source.data["title"] == "Scanner rejects totes!"
+    assert (source.data["severity"], source.data["category"], source.data["failure_mode"]) == (
+        "Sev3", "warehouse", "inventory-mismatch")
+    assert source.data["scope"] == {"partners": ["dhl"], "sites": ["ams"], "segments": []}
+    before = (minimal / rel).read_text()
+    again = run_cli(*args)
+    assert again.exit_code == 1
+    assert "already exists and is not overwritten" in again.stderr
+    assert (minimal / rel).read_text() == before
+    # The new file fails the check exactly on the fields left to fill in.
+    check = json.loads(run_cli("check", str(minimal), "--format", "json").stdout)
+    assert sorted(d["field"] for d in check if d["path"] == rel) == ["detection_source", "mitigation", "symptoms"]
+
+
+def test_new_id_follows_the_highest_of_the_year(minimal: Path) -> None:
+    year = dt.datetime.now(dt.timezone.utc).year
+    path = minimal / P
+    path.write_text(path.read_text().replace("INC-2026-001", f"INC-{year}-041"))
+    result = run_cli("new", "--title", "t", "--severity", "Sev1", "--category", "integration", "--root", str(minimal))
+    created = read_markdown(minimal / result.stdout.strip(), "x", 1 << 20)
+    assert created.data["id"] == f"INC-{year}-042"
+
+
+def test_schema_is_valid_and_matches_the_fixture(minimal: Path) -> None:
+    result = run_cli("schema", str(minimal))
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["severity"]["enum"] == ["Sev1", "Sev2", "Sev3"]
+    text = (minimal / P).read_text().split("---")[1]
+    data = json.loads(json.dumps(yaml.safe_load(text), default=str))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(data)) == []
+    data["severity"] = "Sev9"
+    data["actions"][0]["status"] = "done"
+    messages = sorted(e.message for e in validator.iter_errors(data))
+    assert messages == ["'Sev9' is not one of ['Sev1', 'Sev2', 'Sev3']",
+                        "{'title': 'Idempotency keys on label creation', 'type': 'product', 'owner': 'team-integrations', "
+                        "'status': 'done', 'priority': 'P1', 'acceptance': ['Retried label requests never create a second label']} "
+                        "is not valid under any of the given schemas"]

@@ -1,0 +1,111 @@
+"""Real MkDocs + Material + macros builds of fixture projects and of the sample data."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from conftest import MINIMAL_INCIDENT, REPO, build_site
+
+P = MINIMAL_INCIDENT
+EPOCH_2026_11_27 = "1795737600"  # 2026-11-27T00:00:00Z
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+
+
+def _text(html: str) -> str:
+    """The visible text of a page fragment, whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_epoch_constant_is_the_27th() -> None:
+    import datetime as dt
+
+    assert dt.datetime.fromtimestamp(int(EPOCH_2026_11_27), dt.timezone.utc) == dt.datetime(
+        2026, 11, 27, tzinfo=dt.timezone.utc
+    )
+
+
+def test_incident_page(minimal: Path) -> None:
+    site = build_site(minimal)
+    page = (site / "incidents/INC-2026-001/index.html").read_text()
+    text = _text(page)
+    assert "INC-2026-001: DHL label API timeouts" in text
+    assert "Severity Sev2" in text and "Category integration" in text
+    assert "Failure mode Label API timeouts or 5xx" in text
+    # 09:00 -> 09:12 detected, -> 10:30 mitigated, -> next day 16:00 resolved (31 hours)
+    assert "2026-01-10 09:12 (+01:00) 12 min (time to detect)" in text
+    assert "2026-01-10 10:30 (+01:00) 1 h 30 min (time to mitigate)" in text
+    assert "2026-01-11 16:00 (+01:00) 1 d 7 h (time to resolve)" in text
+    assert '<a href="../../integrations/dhl/">DHL Parcel</a>' in page
+    assert '<a href="../../sites/ams/">Amsterdam DC</a>' in page
+    assert '<a href="../../runbooks/label-failover/">Carrier label failover</a>' in page
+    assert '<a href="https://grafana.example.com/d/labels">Dashboard</a>' in page
+    # Sev2 is a high severity: the decision rule gives that reason
+    assert "must turn into backlog work because: severity Sev2" in text
+    # default due date: 2026-01-10 + 56 days (Sev2) = 2026-03-07, overdue on 2026-11-27
+    assert "INC-2026-001-A1 Idempotency keys on label creation" in text
+    assert "2026-03-07 (default) ⚠ overdue" in text
+    assert "Retried label requests never create a second label" in text
+    # the body follows the generated header
+    assert "09:00 label requests start to time out." in text
+    edit = "https://github.com/example/ops/edit/main/incidents/2026/2026-01-10-dhl-label-timeouts.md"
+    assert f'href="{edit}"' in page
+    assert page.count(f'href="{edit}"') == 2  # Material's edit button and the page's own link
+    # tags for Material's tags plugin
+    for tag in ("Sev2", "integration", "label-api-timeouts", "dhl"):
+        assert f">{tag}</" in page or f"> {tag} <" in page or f"#{tag}" in page.lower() or tag in _text(page)
+
+
+def _second_incident(root: Path) -> None:
+    """INC-2026-002, same failure mode 22 days after INC-2026-001: a repeat within 90 days."""
+    text = (root / P).read_text()
+    for old, new in (
+        ("INC-2026-001", "INC-2026-002"),
+        ("title: DHL label API timeouts", "title: DHL label API timeouts again"),
+        ("started_at: 2026-01-10T09:00:00+01:00", "started_at: 2026-02-01T10:00:00+01:00"),
+        ("detected_at: 2026-01-10T09:12:00+01:00", "detected_at: 2026-02-01T10:05:00+01:00"),
+        ("mitigated_at: 2026-01-10T10:30:00+01:00", "mitigated_at: 2026-02-01T11:35:00+01:00"),
+        ("resolved_at: 2026-01-11T16:00:00+01:00\n", ""),
+        ("  sites: [ams]", "  sites: []"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    (root / "incidents/2026/2026-02-01-second.md").write_text(text)
+
+
+def test_incident_log_and_navigation(minimal: Path) -> None:
+    _second_incident(minimal)
+    site = build_site(minimal)
+    log = (site / "incidents/index.html").read_text()
+    rows = re.findall(r"<tr data-severity.*?</tr>", log, re.S)
+    assert [re.search(r">(INC-[\d-]+)<", r)[1] for r in rows] == ["INC-2026-002", "INC-2026-001"]
+    assert _text(rows[0]) == (
+        "INC-2026-002 2026-02-01 DHL label API timeouts again Sev2 integration "
+        "Label API timeouts or 5xx dhl , B2C parcels 1 h 35 min ↻ INC-2026-001 1"
+    )
+    assert _text(rows[1]) == (
+        "INC-2026-001 2026-01-10 DHL label API timeouts Sev2 integration "
+        "Label API timeouts or 5xx dhl , ams , B2C parcels 1 h 30 min – 1"
+    )
+    assert 'data-partner="dhl" data-site="" data-year="2026"' in rows[0]
+    assert "2 incidents, newest first." in _text(log)
+    assert '<option value="Sev2">Sev2 (2)</option>' in log
+    # the log is in the navigation, single incidents are not
+    home = (site / "index.html").read_text()
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert 'href="incidents/"' in nav and "INC-2026-001" not in nav
+    repeat = _text((site / "incidents/INC-2026-002/index.html").read_text())
+    assert "Repeat of INC-2026-001" in repeat
+    assert "must turn into backlog work because: repeat of INC-2026-001 severity Sev2" in repeat
+    first = _text((site / "incidents/INC-2026-001/index.html").read_text())
+    assert "Repeated by INC-2026-002 : DHL label API timeouts again" in first
