@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+
 from incident_loop.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"

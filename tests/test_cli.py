@@ -56,7 +56,9 @@ def test_github_format_escapes_properties_and_data() -> None:
     from incident_loop.diagnostics import Diagnostic
 
     diagnostic = Diagnostic("a,b:c.md", 3, "warning", "x:y", "50% done\nnext")
-    assert diagnostic.github() == "::warning file=a%2Cb%3Ac.md,line=3,title=x%3Ay::50%25 done%0Anext"
+    assert (
+        diagnostic.github() == "::warning file=a%2Cb%3Ac.md,line=3,title=x%3Ay::50%25 done%0Anext"
+    )
 
 
 def test_check_json_format(minimal: Path) -> None:
@@ -78,7 +80,17 @@ def test_check_json_format(minimal: Path) -> None:
 def test_usage_errors_exit_two(minimal: Path) -> None:
     assert run_cli("check", str(minimal / "nope")).exit_code == 2
     assert run_cli("check", str(minimal), "--format", "xml").exit_code == 2
-    result = run_cli("new", "--title", "x", "--severity", "Sev9", "--category", "integration", "--root", str(minimal))
+    result = run_cli(
+        "new",
+        "--title",
+        "x",
+        "--severity",
+        "Sev9",
+        "--category",
+        "integration",
+        "--root",
+        str(minimal),
+    )
     assert result.exit_code == 2
     assert "--severity 'Sev9' is not one of Sev1, Sev2, Sev3" in result.stderr
 
@@ -93,8 +105,23 @@ def test_version_and_help() -> None:
 def test_new_writes_next_id_and_never_overwrites(minimal: Path) -> None:
     year = dt.datetime.now(dt.timezone.utc).year
     expected_id = f"INC-{year}-002" if year == 2026 else f"INC-{year}-001"
-    args = ["new", "--title", "Scanner rejects totes!", "--severity", "Sev3", "--category", "warehouse",
-            "--failure-mode", "inventory-mismatch", "--site", "ams", "--partner", "dhl", "--root", str(minimal)]
+    args = [
+        "new",
+        "--title",
+        "Scanner rejects totes!",
+        "--severity",
+        "Sev3",
+        "--category",
+        "warehouse",
+        "--failure-mode",
+        "inventory-mismatch",
+        "--site",
+        "ams",
+        "--partner",
+        "dhl",
+        "--root",
+        str(minimal),
+    ]
     result = run_cli(*args)
     assert result.exit_code == 0, result.output
     rel = result.stdout.strip()
@@ -104,7 +131,10 @@ def test_new_writes_next_id_and_never_overwrites(minimal: Path) -> None:
     assert source.data["id"] == expected_id
     assert source.data["title"] == "Scanner rejects totes!"
     assert (source.data["severity"], source.data["category"], source.data["failure_mode"]) == (
-        "Sev3", "warehouse", "inventory-mismatch")
+        "Sev3",
+        "warehouse",
+        "inventory-mismatch",
+    )
     assert source.data["scope"] == {"partners": ["dhl"], "sites": ["ams"], "segments": []}
     before = (minimal / rel).read_text()
     again = run_cli(*args)
@@ -113,14 +143,28 @@ def test_new_writes_next_id_and_never_overwrites(minimal: Path) -> None:
     assert (minimal / rel).read_text() == before
     # The new file fails the check exactly on the fields left to fill in.
     check = json.loads(run_cli("check", str(minimal), "--format", "json").stdout)
-    assert sorted(d["field"] for d in check if d["path"] == rel) == ["detection_source", "mitigation", "symptoms"]
+    assert sorted(d["field"] for d in check if d["path"] == rel) == [
+        "detection_source",
+        "mitigation",
+        "symptoms",
+    ]
 
 
 def test_new_id_follows_the_highest_of_the_year(minimal: Path) -> None:
     year = dt.datetime.now(dt.timezone.utc).year
     path = minimal / P
     path.write_text(path.read_text().replace("INC-2026-001", f"INC-{year}-041"))
-    result = run_cli("new", "--title", "t", "--severity", "Sev1", "--category", "integration", "--root", str(minimal))
+    result = run_cli(
+        "new",
+        "--title",
+        "t",
+        "--severity",
+        "Sev1",
+        "--category",
+        "integration",
+        "--root",
+        str(minimal),
+    )
     created = read_markdown(minimal / result.stdout.strip(), "x", 1 << 20)
     assert created.data["id"] == f"INC-{year}-042"
 
@@ -137,7 +181,9 @@ def test_schema_is_valid_and_matches_the_fixture(minimal: Path) -> None:
     data["severity"] = "Sev9"
     data["actions"][0]["status"] = "done"
     messages = sorted(e.message for e in validator.iter_errors(data))
-    assert messages == ["'Sev9' is not one of ['Sev1', 'Sev2', 'Sev3']",
-                        "{'title': 'Idempotency keys on label creation', 'type': 'product', 'owner': 'team-integrations', "
-                        "'status': 'done', 'priority': 'P1', 'acceptance': ['Retried label requests never create a second label']} "
-                        "is not valid under any of the given schemas"]
+    assert messages == [
+        "'Sev9' is not one of ['Sev1', 'Sev2', 'Sev3']",
+        "{'title': 'Idempotency keys on label creation', 'type': 'product', 'owner': 'team-integrations', "
+        "'status': 'done', 'priority': 'P1', 'acceptance': ['Retried label requests never create a second label']} "
+        "is not valid under any of the given schemas",
+    ]

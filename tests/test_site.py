@@ -57,12 +57,19 @@ def test_incident_page(minimal: Path) -> None:
     assert "Retried label requests never create a second label" in text
     # the body follows the generated header
     assert "09:00 label requests start to time out." in text
-    edit = "https://github.com/example/ops/edit/main/incidents/2026/2026-01-10-dhl-label-timeouts.md"
+    edit = (
+        "https://github.com/example/ops/edit/main/incidents/2026/2026-01-10-dhl-label-timeouts.md"
+    )
     assert f'href="{edit}"' in page
     assert page.count(f'href="{edit}"') == 2  # Material's edit button and the page's own link
     # tags for Material's tags plugin
     for tag in ("Sev2", "integration", "label-api-timeouts", "dhl"):
-        assert f">{tag}</" in page or f"> {tag} <" in page or f"#{tag}" in page.lower() or tag in _text(page)
+        assert (
+            f">{tag}</" in page
+            or f"> {tag} <" in page
+            or f"#{tag}" in page.lower()
+            or tag in _text(page)
+        )
 
 
 def _second_incident(root: Path) -> None:
@@ -109,3 +116,90 @@ def test_incident_log_and_navigation(minimal: Path) -> None:
     assert "must turn into backlog work because: repeat of INC-2026-001 severity Sev2" in repeat
     first = _text((site / "incidents/INC-2026-001/index.html").read_text())
     assert "Repeated by INC-2026-002 : DHL label API timeouts again" in first
+
+
+def _sample_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copytree(REPO / "incidents", root / "incidents")
+    return root
+
+
+def test_sample_site_builds_strict(tmp_path: Path) -> None:
+    site = build_site(_sample_copy(tmp_path))
+    incident_pages = sorted(p.parent.name for p in (site / "incidents").glob("INC-*/index.html"))
+    sources = sorted((REPO / "incidents").rglob("*.md"))
+    assert len(incident_pages) == len(sources) >= 24
+    log = (site / "incidents/index.html").read_text()
+    assert log.count("<tr data-severity") == len(sources)
+    # nothing is loaded from another host: no fonts, scripts or styles
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        for match in re.finditer(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"(?:https?:)?//", match[1]) or 'rel="canonical"' in match[0], (
+                page,
+                match[0],
+            )
+
+
+def test_build_fails_with_the_check_messages(
+    minimal: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = minimal / P
+    path.write_text(path.read_text().replace("severity: Sev2", "severity: Sev9"))
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build_site(minimal)
+    messages = [r.getMessage() for r in caplog.records]
+    assert (
+        f"incident-loop: {P}:4: error: severity: `Sev9` is not one of Sev1, Sev2, Sev3 "
+        "(the plugin option `severities` lists them)"
+    ) in messages
+    assert any("incident-loop: 1 error in the incident sources" in m for m in messages)
+
+
+def test_strict_build_fails_on_a_decision_rule_warning(
+    minimal: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = minimal / P
+    text = path.read_text()
+    path.write_text(text[: text.index("actions:")] + "---\n")
+    build_site(minimal, strict=False)  # a warning alone does not fail a normal build
+    with pytest.raises(Abort):
+        build_site(minimal, strict=True)
+    assert any(
+        f"{P}:1: warning: actions: the incident must turn into backlog work (severity Sev2)"
+        in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_front_matter_values_are_escaped(minimal: Path) -> None:
+    path = minimal / P
+    text = path.read_text()
+    text = text.replace(
+        "title: DHL label API timeouts",
+        "title: '<script>alert(1)</script> | pipe & \"quotes\" [x](javascript:alert(2)) {{ 7 * 7 }}'",
+    )
+    text = text.replace(
+        "symptoms: Label requests failed with 504.", "symptoms: '<img src=x onerror=alert(3)>'"
+    )
+    text = text.replace("  segments: [B2C parcels]", "  segments: ['a|b', '<b>bold</b>']")
+    text += "\nBody with {{ 6 * 7 }} stays as written.\n"
+    path.write_text(text)
+    site = build_site(minimal)
+    page = (site / "incidents/INC-2026-001/index.html").read_text()
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; | pipe &amp; &#34;quotes&#34; [x](javascript:alert(2)) {{ 7 * 7 }}"
+        in page
+    )
+    assert "&lt;img src=x onerror=alert(3)&gt;" in page
+    assert 'href="javascript:' not in page
+    assert "Body with {{ 6 * 7 }} stays as written." in page  # macros do not run on incident pages
+    assert "<title>INC-2026-001: ‹script›alert(1)‹/script› | pipe &amp; " in page
+    log = (site / "incidents/index.html").read_text()
+    row = re.search(r"<tr data-severity.*?</tr>", log, re.S)[0]
+    assert row.count("<td") == 10  # the | did not split a cell
+    assert "a|b, &lt;b&gt;bold&lt;/b&gt;" in row

@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL_INCIDENT, check_json, run_cli
 
 P = MINIMAL_INCIDENT
@@ -109,7 +110,7 @@ CASES = [
         [("severity: Sev2", "severty: Sev2")],
         [
             (1, "severity", "is required"),
-            (4, "severty", "`severty` is not a known field; did you mean `severity`?"),
+            (4, "severty", "`severty` is not a known field (did you mean `severity`?)"),
         ],
     ),
     (
@@ -137,7 +138,13 @@ CASES = [
     (
         "severity-wrong-case",
         [("severity: Sev2", "severity: sev2")],
-        [(4, "severity", "did you mean `Sev2`?")],
+        [
+            (
+                4,
+                "severity",
+                "`sev2` is not one of Sev1, Sev2, Sev3 (did you mean `Sev2`?) (the plugin option",
+            )
+        ],
     ),
     (
         "category-typo",
@@ -146,7 +153,7 @@ CASES = [
             (
                 5,
                 "category",
-                "`integrations` is not one of integration, warehouse; did you mean `integration`?",
+                "`integrations` is not one of integration, warehouse (did you mean `integration`?)",
             )
         ],
     ),
@@ -157,7 +164,7 @@ CASES = [
             (
                 6,
                 "failure_mode",
-                "`label-api-timeout` is not a known failure mode; did you mean `label-api-timeouts`?; "
+                "`label-api-timeout` is not a known failure mode (did you mean `label-api-timeouts`?); "
                 "declare it in incidents/failure-modes.yml",
             )
         ],
@@ -261,7 +268,7 @@ CASES = [
             (
                 18,
                 "runbooks[0]",
-                "`label-fallback` is not a known runbook; did you mean `label-failover`?",
+                "`label-fallback` is not a known runbook (did you mean `label-failover`?)",
             )
         ],
     ),
@@ -350,7 +357,7 @@ CASES = [
             (
                 26,
                 "actions[0].status",
-                "`in-progress` is not one of proposed, planned, in_progress, done, wont_do; did you mean `in_progress`?",
+                "`in-progress` is not one of proposed, planned, in_progress, done, wont_do (did you mean `in_progress`?)",
             )
         ],
     ),
@@ -456,6 +463,32 @@ CASES = [
         [(19, "recurrence_of[0]", "`INC-2025-999` is not a known incident id")],
     ),
     (
+        "recurrence-of-a-later-incident",
+        [
+            (
+                "runbooks: [label-failover]",
+                "runbooks: [label-failover]\nrecurrence_of: [INC-2026-002]",
+            )
+        ],
+        [
+            (
+                19,
+                "recurrence_of[0]",
+                "`INC-2026-002` started at 2026-02-01T10:00:00+01:00, not before this incident; list only earlier incidents",
+            )
+        ],
+    ),
+    (
+        "detection-source-empty",
+        [("detection_source: alert", 'detection_source: ""')],
+        [(7, "detection_source", "is empty; write one of alert, customer, partner, internal")],
+    ),
+    (
+        "short-slug-transposed",
+        [("  partners: [dhl]", "  partners: [dlh]")],
+        [(13, "scope.partners[0]", "`dlh` is not a known partner (did you mean `dhl`?)")],
+    ),
+    (
         "recurrence-of-itself",
         [
             (
@@ -468,13 +501,38 @@ CASES = [
 ]
 
 
+LATER = """---
+id: INC-2026-002
+title: Stock count off in aisle 4
+severity: Sev3
+category: warehouse
+failure_mode: inventory-mismatch
+detection_source: alert
+started_at: 2026-02-01T10:00:00+01:00
+detected_at: 2026-02-01T10:05:00+01:00
+mitigated_at: 2026-02-01T10:45:00+01:00
+scope:
+  sites: [ams]
+symptoms: Pickers found empty locations.
+mitigation: Counted the aisle again.
+---
+"""
+
+
+@pytest.fixture
+def with_later(minimal: Path) -> Path:
+    """The minimal project plus INC-2026-002, a valid later incident to refer to."""
+    (minimal / "incidents/2026/2026-02-01-later.md").write_text(LATER)
+    return minimal
+
+
 @pytest.mark.parametrize(
     ("replacements", "expected"),
     [pytest.param(r, e, id=name) for name, r, e in CASES],
 )
-def test_bad_incident(minimal: Path, edit, replacements, expected) -> None:
-    edit(minimal, P, replacements)
-    code, diagnostics = check_json(minimal)
+def test_bad_incident(with_later: Path, edit, replacements, expected) -> None:
+    edit(with_later, P, replacements)
+    code, diagnostics = check_json(with_later)
     assert code == 1
     found = [(d["path"], d["line"], d["level"], d["field"]) for d in diagnostics]
     assert found == [(P, line, "error", field) for line, field, _ in expected], diagnostics
@@ -729,7 +787,7 @@ def test_readme_under_incidents_is_not_an_incident(minimal: Path) -> None:
             "  category: warehous",
             7,
             "inventory-mismatch.category",
-            "`warehous` is not one of integration, warehouse; did you mean `warehouse`?",
+            "`warehous` is not one of integration, warehouse (did you mean `warehouse`?)",
         ),
         (
             "incidents/failure-modes.yml",

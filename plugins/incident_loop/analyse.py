@@ -255,9 +255,13 @@ def _no_action_warning(current: IncidentFacts) -> Diagnostic:
 
 
 # Score of open actions (SPEC section 4, "Priority of open actions"); printed on the site.
-SEVERITY_POINTS_STEP = 10
+# Severity dominates: the other parts add up to at most 50 points, less than two severity steps,
+# so an action answering a Sev1 always ranks above one answering only Sev3 incidents, and a
+# repeated Sev1 (at least 90 + 10) above any single Sev3 (at most 30 + 50).
+SEVERITY_POINTS_STEP = 30
 REPEAT_POINTS = 10
-MANUAL_HOURS_CAP = 20
+REPEATS_COUNTED = 3
+MANUAL_HOURS_CAP = 10
 OBSERVABILITY_POINTS = 10
 
 

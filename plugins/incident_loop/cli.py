@@ -69,7 +69,11 @@ def check(root: Path, strict: bool, output_format: str) -> None:
       incident-loop check . --strict --format github
       incident-loop check path/to/project --format json > problems.json
     """
-    result = check_project(_config(root))
+    try:
+        result = check_project(_config(root))
+    except SettingsError as exc:
+        click.echo(f"incident-loop: {exc}", err=True)
+        sys.exit(2)
     diagnostics = result.diagnostics
     line = summary(result.project.incident_files, diagnostics)
     if output_format == "json":

@@ -34,7 +34,7 @@ from .settings import (
 )
 from .urls import Urls
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("incident-loop")
 
 
 class IncidentLoopConfig(Config):  # type: ignore[no-untyped-call]

@@ -151,14 +151,16 @@ _NESTED_MODELS: dict[type[BaseModel], dict[tuple[str, ...], type[BaseModel]]] = 
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """`` (did you mean `severity`?)`` for a near miss, else nothing."""
     choices = list(choices)
     lowered = {c.lower(): c for c in choices}
     if value.lower() in lowered:
-        return f"; did you mean `{lowered[value.lower()]}`?"
-    if len(value) < 5:  # `Sev4` is not a typo of `Sev3`; the message lists the choices anyway
-        return ""
+        return f" (did you mean `{lowered[value.lower()]}`?)"
+    if len(value) < 5:  # `Sev4` is no typo of `Sev3`, but `gsl` is one of `gls`
+        swapped = [c for c in choices if sorted(c.lower()) == sorted(value.lower())]
+        return f" (did you mean `{swapped[0]}`?)" if swapped else ""
     match = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-    return f"; did you mean `{match[0]}`?" if match else ""
+    return f" (did you mean `{match[0]}`?)" if match else ""
 
 
 def _number(value: Any) -> str:
@@ -224,6 +226,11 @@ def pydantic_diagnostics(
     return result
 
 
+def _literal_choices(error: Any) -> list[str]:
+    expected = str(error["ctx"]["expected"]).replace(" or ", ", ")
+    return [choice.strip().strip("'") for choice in expected.split(",")]
+
+
 def _type_message(kind: str, value: Any, error: Any) -> str:
     if value is None and kind.endswith("_type"):
         return "is empty; write a value or remove the line"
@@ -237,11 +244,11 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         return f"must be a list (one `- item` per line), not {_kind_of(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of `name: value` fields, not {_kind_of(value)}"
+    if kind == "literal_error" and isinstance(value, str) and not value.strip():
+        allowed = _literal_choices(error)
+        return f"is empty; write one of {', '.join(allowed)}"
     if kind == "literal_error":
-        allowed = [
-            a.strip().strip("'")
-            for a in str(error["ctx"]["expected"]).replace(" or ", ", ").split(",")
-        ]
+        allowed = _literal_choices(error)
         hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
         return f"`{value}` is not one of {', '.join(allowed)}{hint}"
     if kind == "greater_than_equal":
@@ -515,9 +522,20 @@ def _check_incident(
             f"add its page {paths.relative(paths.runbooks_dir)}/{value}.md or fix the slug",
             out,
         )
+    started = _moment(data.get("started_at"), context)
     for index, value in enumerate(_list(data.get("recurrence_of"))):
         if isinstance(value, str) and value == incident_id:
             out.append(source.error(("recurrence_of", index), "an incident cannot repeat itself"))
+        elif isinstance(value, str) and value in first_by_id:
+            earlier = _moment(first_by_id[value].data.get("started_at"), context)
+            if started is not None and earlier is not None and earlier >= started:
+                out.append(
+                    source.error(
+                        ("recurrence_of", index),
+                        f"`{value}` started at {earlier.isoformat()}, not before this incident; "
+                        "list only earlier incidents (a later one lists this one instead)",
+                    )
+                )
         else:
             _reference(
                 source,
@@ -530,6 +548,10 @@ def _check_incident(
             )
     _check_timestamps(source, context, out)
     records, refs = _check_action_entries(source, out, incident_id)
+    declared = project.known.setdefault("action", set())
+    for index, entry in enumerate(_list(data.get("actions"))):
+        if isinstance(entry, dict) and "ref" not in entry:
+            declared.add(str(entry.get("id") or f"{incident_id}-A{index + 1}"))
     project.diagnostics.extend(out)
     if incident is None or any(d.level == "error" for d in out):
         return None
@@ -542,6 +564,13 @@ def _check_incident(
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _moment(value: Any, context: dict[str, Any]) -> dt.datetime | None:
+    try:
+        return parse_date_time(value, context.get("zone")) if value is not None else None
+    except PydanticCustomError:
+        return None
 
 
 _ORDER = ("started_at", "detected_at", "mitigated_at", "resolved_at")
@@ -646,7 +675,7 @@ def _check_actions(project: Project) -> None:
         index = 0
         for index, entry in enumerate(_list(record.source.data.get("actions"))):
             ref = entry.get("ref") if isinstance(entry, dict) else None
-            if isinstance(ref, str) and ref not in project.actions:
+            if isinstance(ref, str) and ref not in project.known.get("action", ()):
                 problems.append(
                     record.source.error(
                         ("actions", index, "ref"),

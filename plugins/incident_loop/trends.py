@@ -1,0 +1,260 @@
+"""Monthly series, peak periods and failure-mode recurrence (SPEC sections 4 and 7).
+
+Incidents with ``exclude_from_metrics`` and their actions count nowhere here. A month is the month of
+``started_at`` in the plugin's timezone; a month without incidents has no averages (``None``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .analyse import ActionFacts, Analysis, IncidentFacts
+from .settings import PeakPeriod, Settings
+
+
+@dataclass
+class MonthStats:
+    month: str
+    incidents: int = 0
+    by_severity: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    repeats: int = 0
+    mttr_min_mean: float | None = None
+    mttr_min_median: float | None = None
+    mttd_min_median: float | None = None
+    alert_detected_share: float | None = None
+    manual_hours: float = 0
+    rollout_incidents: int = 0
+    rollbacks: int = 0
+    actions_opened: int = 0
+    actions_closed: int = 0
+    #: Actions overdue at the end of the month (at today for the current month); page only.
+    overdue: int = 0
+
+
+@dataclass
+class PeakComparison:
+    name: str
+    days: int
+    incidents: int
+    per_30_days: float | None
+    mttr_min_mean: float | None
+    mttr_min_median: float | None
+    alert_detected_share: float | None
+    manual_hours: float
+
+
+@dataclass
+class FailureModeRecurrence:
+    slug: str
+    title: str
+    incidents: int
+    repeats: int
+    first_seen: dt.date
+    last_seen: dt.date
+    mttr_min_median: float | None
+    open_actions: int
+
+
+@dataclass
+class Trends:
+    months: list[MonthStats]
+    peaks: list[PeakComparison]
+    failure_modes: list[FailureModeRecurrence]
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    if value is None:
+        return None
+    rounded = round(value, digits)
+    return int(rounded) if float(rounded).is_integer() else rounded
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return _round(statistics.fmean(values)) if values else None
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return _round(statistics.median(values)) if values else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return _round(part / whole, 4) if whole else None
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def compute_trends(analysis: Analysis, settings: Settings) -> Trends:
+    zone = settings.zone
+    counted = [f for f in analysis.incidents.values() if not f.excluded]
+    counted.sort(key=lambda f: (f.record.incident.started_at, f.id))
+    counted_ids = {f.id for f in counted}
+    actions = [a for a in analysis.actions.values() if a.record.incident_id in counted_ids]
+    months = _months(counted, actions, analysis, settings)
+    peaks = _peaks(counted, settings, months, analysis.today)
+    modes = _recurrence(counted, analysis, settings)
+    del zone
+    return Trends(months=months, peaks=peaks, failure_modes=modes)
+
+
+def _months(
+    counted: list[IncidentFacts],
+    actions: list[ActionFacts],
+    analysis: Analysis,
+    settings: Settings,
+) -> list[MonthStats]:
+    if not counted:
+        return []
+    first = dt.date.fromisoformat(counted[0].month + "-01")
+    last = max(dt.date.fromisoformat(counted[-1].month + "-01"), analysis.today.replace(day=1))
+    by_month: dict[str, MonthStats] = {}
+    day = first
+    while day <= last:
+        key = month_key(day)
+        by_month[key] = MonthStats(
+            month=key,
+            by_severity=dict.fromkeys(settings.severities, 0),
+            by_category=dict.fromkeys(settings.categories, 0),
+        )
+        day = _next_month(day)
+
+    grouped: dict[str, list[IncidentFacts]] = defaultdict(list)
+    for facts in counted:
+        grouped[facts.month].append(facts)
+    for key, group in grouped.items():
+        stats = by_month[key]
+        stats.incidents = len(group)
+        for facts in group:
+            incident = facts.record.incident
+            stats.by_severity[incident.severity] = stats.by_severity.get(incident.severity, 0) + 1
+            stats.by_category[incident.category] = stats.by_category.get(incident.category, 0) + 1
+            stats.repeats += facts.repeat_of is not None
+            stats.manual_hours += incident.manual_hours or 0
+            if incident.trigger in ("rollout", "config_change"):
+                stats.rollout_incidents += 1
+                stats.rollbacks += bool(incident.rolled_back)
+        mitigate = [f.time_to_mitigate for f in group]
+        stats.mttr_min_mean = _mean(mitigate)
+        stats.mttr_min_median = _median(mitigate)
+        stats.mttd_min_median = _median([f.time_to_detect for f in group])
+        alerts = sum(1 for f in group if f.record.incident.detection_source == "alert")
+        stats.alert_detected_share = _share(alerts, len(group))
+        stats.manual_hours = _round(stats.manual_hours) or 0
+
+    month_of = {f.id: f.month for f in counted}
+    for action in actions:
+        opened = month_of[action.record.incident_id]
+        by_month[opened].actions_opened += 1
+        item = action.record.item
+        if item.status == "done" and item.completed_at is not None:
+            closed = month_key(item.completed_at)
+            if closed in by_month:
+                by_month[closed].actions_closed += 1
+
+    for key, stats in by_month.items():
+        start = dt.date.fromisoformat(key + "-01")
+        moment = min(_next_month(start), analysis.today)  # the day on which "before today" is asked
+        stats.overdue = sum(
+            1 for a in actions if month_of[a.record.incident_id] <= key and _overdue_on(a, moment)
+        )
+    return list(by_month.values())
+
+
+def _overdue_on(action: ActionFacts, day: dt.date) -> bool:
+    """Was the action open and past due on ``day``? Done actions are open until completed."""
+    item = action.record.item
+    if item.status == "wont_do":
+        return False
+    if item.status == "done":
+        return item.completed_at is not None and item.completed_at >= day and action.due < day
+    return action.due < day
+
+
+def in_period(day: dt.date, period: PeakPeriod) -> bool:
+    if len(period.start) == 5:  # MM-DD, every year; a period may wrap over New Year
+        key = f"{day.month:02d}-{day.day:02d}"
+        if period.start <= period.end:
+            return period.start <= key <= period.end
+        return key >= period.start or key <= period.end
+    return dt.date.fromisoformat(period.start) <= day <= dt.date.fromisoformat(period.end)
+
+
+def _peaks(
+    counted: list[IncidentFacts], settings: Settings, months: list[MonthStats], today: dt.date
+) -> list[PeakComparison]:
+    if not settings.peak_periods or not months:
+        return []
+    zone = settings.zone
+    first = dt.date.fromisoformat(months[0].month + "-01")
+    days = [first + dt.timedelta(days=n) for n in range((today - first).days + 1)]
+    result = []
+    for period in settings.peak_periods:
+        inside = [
+            f
+            for f in counted
+            if in_period(f.record.incident.started_at.astimezone(zone).date(), period)
+        ]
+        outside = [f for f in counted if f not in inside]
+        inside_days = sum(1 for d in days if in_period(d, period))
+        for name, group, span in (
+            (period.name, inside, inside_days),
+            (f"Rest of the year (outside {period.name})", outside, len(days) - inside_days),
+        ):
+            mitigate = [f.time_to_mitigate for f in group]
+            alerts = sum(1 for f in group if f.record.incident.detection_source == "alert")
+            result.append(
+                PeakComparison(
+                    name=name,
+                    days=span,
+                    incidents=len(group),
+                    per_30_days=_round(len(group) * 30 / span) if span else None,
+                    mttr_min_mean=_mean(mitigate),
+                    mttr_min_median=_median(mitigate),
+                    alert_detected_share=_share(alerts, len(group)),
+                    manual_hours=_round(sum(f.record.incident.manual_hours or 0 for f in group))
+                    or 0,
+                )
+            )
+    return result
+
+
+def _recurrence(
+    counted: list[IncidentFacts], analysis: Analysis, settings: Settings
+) -> list[FailureModeRecurrence]:
+    zone = settings.zone
+    groups: dict[str, list[IncidentFacts]] = defaultdict(list)
+    for facts in counted:
+        groups[facts.record.incident.failure_mode].append(facts)
+    result = []
+    for slug, group in groups.items():
+        open_actions = {
+            a
+            for f in group
+            for a in f.action_ids
+            if a in analysis.actions and analysis.actions[a].record.is_open
+        }
+        starts = [f.record.incident.started_at.astimezone(zone).date() for f in group]
+        result.append(
+            FailureModeRecurrence(
+                slug=slug,
+                title=slug,
+                incidents=len(group),
+                repeats=sum(1 for f in group if f.repeat_of),
+                first_seen=min(starts),
+                last_seen=max(starts),
+                mttr_min_median=_median([f.time_to_mitigate for f in group]),
+                open_actions=len(open_actions),
+            )
+        )
+    result.sort(key=lambda r: (-r.repeats, -r.incidents, r.slug))
+    return result
