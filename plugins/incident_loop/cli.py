@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .diagnostics import format_github, format_json, summary
+from .diagnostics import format_github, format_json, format_text, summary
+from .exports import render_export
 from .newincident import NewIncidentError, write_new_incident
 from .pipeline import check_project
 from .schema import incident_schema
@@ -148,6 +149,64 @@ def new(
         click.echo(f"incident-loop new: {exc}", err=True)
         sys.exit(exc.exit_code)
     click.echo(config.paths.relative(path))
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["incidents", "actions", "trends"]))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json as in site/api/, or csv (for actions: the Jira/Linear import).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The project folder.",
+)
+def export(what: str, output_format: str, output: Path | None, root: Path) -> None:
+    """Export incidents, actions or monthly trends as JSON or CSV.
+
+    The JSON is the same as the site's api/incidents.json, api/actions.json and api/trends.json;
+    `export actions --format csv` is the site's api/actions.csv, one row per open action in the
+    columns Jira's and Linear's CSV importers map. The sources must pass `incident-loop check`.
+
+    \b
+    Examples:
+      incident-loop export trends
+      incident-loop export actions --format csv -o actions.csv
+      SOURCE_DATE_EPOCH=1767225600 incident-loop export incidents -o incidents.json
+    """
+    config = _config(root)
+    try:
+        result = check_project(config)
+    except SettingsError as exc:
+        click.echo(f"incident-loop: {exc}", err=True)
+        sys.exit(2)
+    if result.has_errors:
+        click.echo(
+            format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
+        )
+        click.echo(
+            "incident-loop export: fix the errors above first (incident-loop check)", err=True
+        )
+        sys.exit(1)
+    text = render_export(result, config, what, output_format)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

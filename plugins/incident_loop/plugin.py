@@ -22,8 +22,9 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .exports import export_files
 from .pipeline import CheckResult, check_project, edit_url
-from .render import ASSET_CSS, ASSET_JS, Renderer
+from .render import ASSET_CSS, ASSET_JS, CATALOGUE_KINDS, Renderer, SiteModel, insert_section
 from .settings import (
     DEFAULT_ID_PATTERN,
     ProjectConfig,
@@ -64,6 +65,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.project_config: ProjectConfig | None = None
         self.result: CheckResult | None = None
         self.edit_urls: dict[str, str] = {}
+        self.model: SiteModel | None = None
+        self.renderer: Renderer | None = None
+        self.user_indexes: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = {key: value for key, value in self.config.items() if key != "enabled"}
@@ -107,14 +111,36 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for record in result.project.incidents
             if (url := edit_url(self.project_config, record.source.path))
         }
-        renderer = Renderer(result.project, result.analysis, Urls(config.use_directory_urls))
-        for page in renderer.pages(self.edit_urls):
+        self.model = SiteModel.build(result.project, result.analysis)
+        docs_pages = {f.src_uri for f in files.documentation_pages()}
+        self.renderer = Renderer(self.model, Urls(config.use_directory_urls), docs_pages=docs_pages)
+        self.user_indexes = {
+            src
+            for kind in CATALOGUE_KINDS
+            if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
+        }
+        for page in self.renderer.pages(self.edit_urls, user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
+        for name, content in export_files(self.model, self.renderer.urls, config.site_url).items():
+            _add(files, config, name, content, in_nav=False)
         for asset in (ASSET_CSS, ASSET_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop") / "assets" / name).read_text("utf-8")
             _add(files, config, asset, content, in_nav=False)
         return files
+
+    # After mkdocs-macros (priority 0) has rendered the page: the generated sections hold
+    # front-matter text, which must never be evaluated as a template.
+    @event_priority(-50)
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.renderer is None or page.file.generated_by is not None:
+            return markdown
+        placement = self.renderer.catalogue_placement(page.file.src_uri, self.user_indexes)
+        if placement is None:
+            return markdown
+        return insert_section(markdown, placement)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -19,11 +19,19 @@ import jinja2
 import yaml
 
 from .analyse import Analysis, IncidentFacts
-from .model import OPEN_STATUSES
+from .catalogue import CatalogueIndex, build_catalogue
+from .charts import Chart, Series, layout
+from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
+from .trends import Trends, compute_trends
 from .urls import Urls
 from .validate import Project
 
 LOG_SRC = "incidents/index.md"
+ACTIONS_SRC = "actions/index.md"
+BACKLOG_SRC = "backlog/index.md"
+TRENDS_SRC = "trends/index.md"
+#: The catalogue kinds: (plural used in URLs and options, template name).
+CATALOGUE_KINDS = ("integrations", "sites", "runbooks")
 ASSET_CSS = "assets/incident-loop/incident-loop.css"
 ASSET_JS = "assets/incident-loop/incident-loop.js"
 
@@ -37,6 +45,25 @@ class GeneratedPage:
     src: str
     content: str
     in_nav: bool
+
+
+@dataclass
+class SiteModel:
+    """Everything the pages, exports and macros show, computed once per build."""
+
+    project: Project
+    analysis: Analysis
+    trends: Trends
+    catalogue: CatalogueIndex
+
+    @classmethod
+    def build(cls, project: Project, analysis: Analysis) -> SiteModel:
+        return cls(
+            project=project,
+            analysis=analysis,
+            trends=compute_trends(analysis, project.settings),
+            catalogue=build_catalogue(project, analysis),
+        )
 
 
 def duration(minutes: float | None) -> str:
@@ -86,13 +113,16 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 class Renderer:
-    """Renders every generated page of one build from one :class:`Analysis`."""
+    """Renders every generated page of one build from one :class:`SiteModel`."""
 
-    def __init__(self, project: Project, analysis: Analysis, urls: Urls) -> None:
-        self.project = project
-        self.analysis = analysis
+    def __init__(self, model: SiteModel, urls: Urls, *, docs_pages: set[str] | None = None) -> None:
+        self.model = model
+        self.project = model.project
+        self.analysis = model.analysis
         self.urls = urls
-        self.settings = project.settings
+        self.settings = model.project.settings
+        #: Source paths of the hand-written docs pages, to link only to pages that exist.
+        self.docs_pages = docs_pages or set()
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("incident_loop", "templates"),
             autoescape=True,
@@ -101,34 +131,52 @@ class Renderer:
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.filters.update(duration=duration, when=when, css=css_token)
+        self.env.filters.update(duration=duration, when=when, css=css_token, number=number)
         self.env.globals.update(
             safe_href=safe_href,
             open_statuses=OPEN_STATUSES,
-            analysis=analysis,
-            project=project,
+            action_statuses=ACTION_STATUSES,
+            action_types=ACTION_TYPES,
+            analysis=model.analysis,
+            project=model.project,
+            catalogue=model.catalogue,
+            settings=self.settings,
+            failure_modes=model.project.failure_modes,
         )
 
     # ------------------------------------------------------------------ links
 
+    def catalogue_src(self, kind: str, slug: str) -> str:
+        folder = {
+            "integrations": self.settings.integrations_dir,
+            "sites": self.settings.sites_dir,
+            "runbooks": self.settings.runbooks_dir,
+        }[kind]
+        return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
+
     def link_functions(self, from_src: str) -> dict[str, Any]:
-        settings = self.settings
         partners, sites, runbooks = self.project.partners, self.project.sites, self.project.runbooks
 
-        def to(src: str) -> str:
-            return self.urls.relative(from_src, src)
+        def to(src: str, anchor: str = "") -> str:
+            return self.urls.relative(from_src, src, anchor)
 
         def incident(incident_id: str) -> str:
             return to(incident_src(incident_id))
 
         def partner(slug: str) -> str | None:
-            return to(f"{settings.integrations_dir}/{slug}.md") if slug in partners else None
+            return to(self.catalogue_src("integrations", slug)) if slug in partners else None
 
         def site(slug: str) -> str | None:
-            return to(f"{settings.sites_dir}/{slug}.md") if slug in sites else None
+            return to(self.catalogue_src("sites", slug)) if slug in sites else None
 
         def runbook(slug: str) -> str | None:
-            return to(f"{settings.runbooks_dir}/{slug}.md") if slug in runbooks else None
+            return to(self.catalogue_src("runbooks", slug)) if slug in runbooks else None
+
+        def action(action_id: str) -> str:
+            return to(ACTIONS_SRC, action_id.lower())
+
+        def page(src: str) -> str | None:
+            return to(src) if src in self.docs_pages else None
 
         return {
             "to": to,
@@ -136,13 +184,27 @@ class Renderer:
             "partner_url": partner,
             "site_url": site,
             "runbook_url": runbook,
+            "action_url": action,
+            "page_url": page,
             "log_url": to(LOG_SRC),
+            "actions_url": to(ACTIONS_SRC),
+            "backlog_url": to(BACKLOG_SRC),
+            "trends_url": to(TRENDS_SRC),
+            "index_url": lambda kind: to(self.catalogue_src(kind, "")),
         }
 
-    def _render(self, template: str, src: str, **context: Any) -> str:
+    def render(self, template: str, src: str, **context: Any) -> str:
         return self.env.get_template(template).render(**self.link_functions(src), **context)
 
-    # ------------------------------------------------------------------ pages
+    def _page(
+        self, src: str, template: str, title: str, *, in_nav: bool = True, **context: Any
+    ) -> GeneratedPage:
+        meta = {"title": meta_title(title), "render_macros": False}
+        return GeneratedPage(
+            src, front_matter(meta) + self.render(template, src, **context), in_nav
+        )
+
+    # ------------------------------------------------------------------ incidents
 
     def incident_page(self, facts: IncidentFacts, edit_url: str | None = None) -> GeneratedPage:
         incident = facts.record.incident
@@ -157,7 +219,7 @@ class Renderer:
             "incident_loop": {"incident": incident.id},
         }
         mode = self.project.failure_modes.get(incident.failure_mode)
-        body = self._render(
+        body = self.render(
             "incident.md.j2",
             src,
             facts=facts,
@@ -195,23 +257,285 @@ class Renderer:
             for f in rows
         }
         meta = {"title": "Incident log", "render_macros": False, "hide": ["toc"]}
-        body = self._render(
+        body = self.render(
             "incident_log.md.j2",
             LOG_SRC,
             rows=rows,
             facets=facet_options,
             open_counts=open_counts,
-            failure_modes=self.project.failure_modes,
             incidents_dir=self.settings.incidents_dir,
         )
         return GeneratedPage(LOG_SRC, front_matter(meta) + body, in_nav=True)
 
-    def pages(self, edit_urls: dict[str, str] | None = None) -> list[GeneratedPage]:
+    # ------------------------------------------------------------------ catalogue
+
+    def catalogue_index(self, kind: str, *, standalone: bool = True) -> str:
+        """The table of a catalogue folder: a whole page, or a section for the user's index."""
+        src = self.catalogue_src(kind, "")
+        body = self.render(f"{kind}_index.md.j2", src, standalone=standalone)
+        if not standalone:
+            return body
+        title = {
+            "integrations": "Integrations",
+            "sites": "Warehouse sites",
+            "runbooks": "Runbooks",
+        }[kind]
+        return front_matter({"title": title, "render_macros": False}) + body
+
+    def catalogue_section(self, kind: str, slug: str) -> str:
+        """The generated part of one partner, site or runbook page."""
+        src = self.catalogue_src(kind, slug)
+        if kind == "integrations":
+            entry = self.project.partners[slug]
+            stats = self.model.catalogue.partners[slug]
+            runbooks = list(
+                dict.fromkeys(
+                    [*entry.data.runbooks, *self.model.catalogue.runbooks_by_partner.get(slug, [])]
+                )
+            )
+            return self.render(
+                "partner_section.md.j2",
+                src,
+                slug=slug,
+                entry=entry.data,
+                stats=stats,
+                runbooks=runbooks,
+            )
+        if kind == "sites":
+            return self.render(
+                "site_section.md.j2",
+                src,
+                slug=slug,
+                entry=self.project.sites[slug].data,
+                stats=self.model.catalogue.sites[slug],
+            )
+        return self.render(
+            "runbook_section.md.j2",
+            src,
+            slug=slug,
+            entry=self.project.runbooks[slug].data,
+            stats=self.model.catalogue.runbooks[slug],
+        )
+
+    def catalogue_placement(self, src: str, user_indexes: set[str]) -> str | None:
+        """The generated markdown for a hand-written catalogue page, or ``None`` for other pages."""
+        if src in user_indexes:
+            kind = next(k for k in CATALOGUE_KINDS if self.catalogue_src(k, "") == src)
+            return self.catalogue_index(kind, standalone=False)
+        name = src.rpartition("/")[2]
+        slug = name.removesuffix(".md")
+        for kind, known in (
+            ("integrations", self.project.partners),
+            ("sites", self.project.sites),
+            ("runbooks", self.project.runbooks),
+        ):
+            if self.catalogue_src(kind, slug) == src and slug in known:
+                return self.catalogue_section(kind, slug)
+        return None
+
+    # ------------------------------------------------------------------ register, backlog, trends
+
+    def actions_page(self) -> GeneratedPage:
+        actions = sorted(
+            self.analysis.actions.values(),
+            key=lambda a: (not a.overdue, not a.record.is_open, a.due, a.id),
+        )
+        owners = Counter(a.record.item.owner for a in actions)
+        by_owner = {
+            owner: (
+                sum(1 for a in actions if a.record.item.owner == owner and a.record.is_open),
+                sum(1 for a in actions if a.record.item.owner == owner and a.overdue),
+                count,
+            )
+            for owner, count in sorted(owners.items())
+        }
+        status_by_type = {
+            kind: Counter(a.record.item.status for a in actions if a.record.item.type == kind)
+            for kind in ACTION_TYPES
+        }
+        return self._page(
+            ACTIONS_SRC,
+            "actions.md.j2",
+            "Action register",
+            actions=actions,
+            by_owner=by_owner,
+            status_by_type=status_by_type,
+            today=self.analysis.today,
+        )
+
+    def backlog_page(self) -> GeneratedPage:
+        from .exports import ranked_open_actions
+
+        qualifying = [f for f in self.analysis.incidents.values() if f.reasons]
+        return self._page(
+            BACKLOG_SRC,
+            "backlog.md.j2",
+            "Backlog candidates",
+            qualifying=qualifying,
+            ranked=ranked_open_actions(self.analysis),
+        )
+
+    def trends_page(self) -> GeneratedPage:
+        return self._page(
+            TRENDS_SRC,
+            "trends.md.j2",
+            "Trends",
+            trends=self.model.trends,
+            charts=self.charts(),
+            modes=self.project.failure_modes,
+            today=self.analysis.today,
+        )
+
+    def charts(self) -> dict[str, Chart]:
+        months = self.model.trends.months
+        labels = [m.month for m in months]
+        severities = self.settings.severities
+        categories = self.settings.categories
+
+        def series(name: str, attribute: str, css: str) -> Series:
+            return Series(name, [getattr(m, attribute) for m in months], css)
+
+        charts = [
+            Chart(
+                "incidents-by-severity",
+                "Incidents per month by severity",
+                "Stacked bars: the number of incidents that started in each month, by severity.",
+                "bars",
+                labels,
+                [
+                    Series(s, [m.by_severity.get(s, 0) for m in months], f"il-sev-{i}")
+                    for i, s in enumerate(severities)
+                ],
+            ),
+            Chart(
+                "incidents-by-category",
+                "Incidents per month by category",
+                "Stacked bars: the number of incidents per month, by category.",
+                "bars",
+                labels,
+                [
+                    Series(c, [m.by_category.get(c, 0) for m in months], f"il-s{i}")
+                    for i, c in enumerate(categories)
+                ],
+            ),
+            Chart(
+                "repeats",
+                "Repeat incidents per month",
+                "Bars: incidents of the month that repeat an earlier one.",
+                "bars",
+                labels,
+                [series("repeats", "repeats", "il-s4")],
+            ),
+            Chart(
+                "mttr",
+                "Time to mitigate (MTTR) per month, minutes",
+                "Lines: mean and median minutes from impact start to mitigation; a month without incidents has no point.",
+                "lines",
+                labels,
+                [
+                    series("mean", "mttr_min_mean", "il-s0"),
+                    series("median", "mttr_min_median", "il-s1"),
+                ],
+                unit=" min",
+            ),
+            Chart(
+                "mttd",
+                "Median time to detect per month, minutes",
+                "Line: median minutes from impact start to detection.",
+                "lines",
+                labels,
+                [series("median", "mttd_min_median", "il-s2")],
+                unit=" min",
+            ),
+            Chart(
+                "alert-share",
+                "Share of incidents detected by alerts",
+                "Line: the fraction of the month's incidents that an alert detected first.",
+                "lines",
+                labels,
+                [series("alert share", "alert_detected_share", "il-s3")],
+                percent=True,
+            ),
+            Chart(
+                "manual-hours",
+                "Manual hours per month",
+                "Bars: hours of manual work (warehouse, support) the month's incidents caused.",
+                "bars",
+                labels,
+                [series("manual hours", "manual_hours", "il-s5")],
+            ),
+            Chart(
+                "rollouts",
+                "Rollout and config-change incidents, and rollbacks",
+                "Stacked bars: incidents triggered by a rollout or a config change, split by whether they were rolled back.",
+                "bars",
+                labels,
+                [
+                    Series("rolled back", [m.rollbacks for m in months], "il-s1"),
+                    Series(
+                        "not rolled back",
+                        [m.rollout_incidents - m.rollbacks for m in months],
+                        "il-s0",
+                    ),
+                ],
+            ),
+            Chart(
+                "actions-flow",
+                "Actions opened and closed per month",
+                "Lines: actions declared by the month's incidents, and actions completed in the month.",
+                "lines",
+                labels,
+                [
+                    series("opened", "actions_opened", "il-s0"),
+                    series("closed", "actions_closed", "il-s2"),
+                ],
+            ),
+            Chart(
+                "overdue",
+                "Overdue actions at the end of each month",
+                "Line: open actions past their due date on the last day of each month (today for this month).",
+                "lines",
+                labels,
+                [series("overdue", "overdue", "il-s4")],
+            ),
+        ]
+        return {chart.id: layout(chart) for chart in charts}
+
+    # ------------------------------------------------------------------ everything
+
+    def pages(
+        self, edit_urls: dict[str, str] | None = None, *, user_indexes: set[str] | None = None
+    ) -> list[GeneratedPage]:
         edit_urls = edit_urls or {}
+        user_indexes = user_indexes or set()
         pages = [self.incident_log()]
         for facts in self.analysis.incidents.values():
             pages.append(self.incident_page(facts, edit_urls.get(facts.id)))
+        for kind in CATALOGUE_KINDS:
+            src = self.catalogue_src(kind, "")
+            if src not in user_indexes:
+                pages.append(GeneratedPage(src, self.catalogue_index(kind), in_nav=True))
+        pages += [self.actions_page(), self.backlog_page(), self.trends_page()]
         return pages
+
+
+MARKER = "<!-- incident-loop -->"
+
+
+def insert_section(markdown: str, section: str) -> str:
+    """Put ``section`` where the page has the marker line, or append it."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() == MARKER:
+            lines[index] = "\n" + section.strip("\n") + "\n"
+            return "\n".join(lines)
+    return markdown.rstrip("\n") + "\n\n" + section.strip("\n") + "\n"
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _user_body(facts: IncidentFacts) -> str:

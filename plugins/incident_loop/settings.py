@@ -187,6 +187,7 @@ class ProjectConfig:
     repo_url: str | None = None
     edit_uri: str | None = None
     site_url: str | None = None
+    use_directory_urls: bool = True
 
 
 def read_project_config(root: Path) -> ProjectConfig:
@@ -216,6 +217,7 @@ def read_project_config(root: Path) -> ProjectConfig:
         repo_url=repo_url if isinstance(repo_url, str) else None,
         edit_uri=edit_uri if isinstance(edit_uri, str) else None,
         site_url=site_url if isinstance(site_url, str) else None,
+        use_directory_urls=raw.get("use_directory_urls") is not False,
     )
 
 

@@ -1,10 +1,9 @@
 /* incident-loop: filter the incident log by its facets. Without JavaScript the form stays hidden
    and the whole log is shown. Works with Material's instant navigation (document$). */
 (function () {
-  function setup() {
-    var form = document.querySelector("form.il-facets");
-    var table = document.querySelector(".il-log table");
-    if (!form || !table || form.dataset.ilReady) return;
+  function setupForm(form) {
+    var table = document.querySelector(form.getAttribute("data-il-target") || ".il-log table");
+    if (!table || form.dataset.ilReady) return;
     form.dataset.ilReady = "1";
     form.hidden = false;
     var selects = form.querySelectorAll("select[data-il-facet]");
@@ -23,10 +22,13 @@
         row.hidden = !visible;
         if (visible) shown++;
       }
-      count.textContent = shown + " of " + rows.length + " incidents";
+      if (count) count.textContent = shown + " of " + rows.length + " shown";
     }
     selects.forEach(function (select) { select.addEventListener("change", apply); });
     apply();
+  }
+  function setup() {
+    document.querySelectorAll("form.il-facets").forEach(setupForm);
   }
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
     window.document$.subscribe(setup);
