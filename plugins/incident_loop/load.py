@@ -8,6 +8,7 @@ the body and reads the YAML with :mod:`incident_loop.yamlio`.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +106,58 @@ def _decode(path: Path, rel: str, max_size: int) -> tuple[str | None, list[Diagn
     return text.replace("\r\n", "\n").replace("\r", "\n"), [], stat.st_mtime_ns
 
 
+#: Files already read, by what identifies their content: parsed once across ``mkdocs serve``
+#: rebuilds and between the plugin and the macros pluglet. A SourceFile is never changed after
+#: it is read, so sharing it is safe.
+_CACHE: dict[tuple[str, Path, str, int], tuple[tuple[int, int, int, int], SourceFile]] = {}
+_CACHE_LIMIT = 200_000
+
+
+#: A file modified this recently may change again within the file system's timestamp
+#: granularity without its stamp changing (git's "racily clean" problem): hash its content too.
+RACY_SECONDS = 2
+
+
+def file_stamp(path: Path | str) -> tuple[int, int, int, int]:
+    """What identifies a file's content: mtime, size, inode, and a hash when it is fresh."""
+    stat = os.stat(path)
+    digest = 0
+    if time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
+        try:
+            with open(path, "rb") as handle:
+                digest = hash(handle.read())
+        except OSError:
+            digest = -1
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino, digest)
+
+
+def _cached(kind: str, path: Path, rel: str, max_size: int) -> SourceFile:
+    try:
+        stamp = file_stamp(path)
+    except OSError:
+        return _READERS[kind](path, rel, max_size)
+    key = (kind, path, rel, max_size)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    source = _READERS[kind](path, rel, max_size)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = (stamp, source)
+    return source
+
+
 def read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     """A markdown file with YAML front matter between two ``---`` lines at its top."""
+    return _cached("markdown", path, rel, max_size)
+
+
+def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
+    """A plain YAML file (``failure-modes.yml``)."""
+    return _cached("yaml", path, rel, max_size)
+
+
+def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
     text, problems, source.mtime_ns = _decode(path, rel, max_size)
     source.problems.extend(problems)
@@ -159,14 +210,16 @@ def read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     return source
 
 
-def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
-    """A plain YAML file (``failure-modes.yml``)."""
+def _read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
     text, problems, source.mtime_ns = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is not None:
         _read_front_matter(source, text, first_line=1, root_line=1)
     return source
+
+
+_READERS = {"markdown": _read_markdown, "yaml": _read_yaml_file}
 
 
 def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_line: int) -> None:

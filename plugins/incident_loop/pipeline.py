@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .analyse import Analysis, analyse
 from .diagnostics import Diagnostic, sort_diagnostics
-from .settings import ProjectConfig
+from .load import file_stamp
+from .settings import ProjectConfig, ProjectPaths
 from .validate import Project, load_project
 
 
@@ -28,11 +30,39 @@ class CheckResult:
         return any(d.level == "warning" for d in self.diagnostics)
 
 
+_last: tuple[tuple[object, ...], CheckResult] | None = None
+
+
 def check_project(config: ProjectConfig) -> CheckResult:
+    """Load, validate and analyse; the last result is reused while no source file changed."""
+    global _last
+    key = (config, config.settings.current_date(), _signature(config.paths))
+    if _last is not None and _last[0] == key:
+        return _last[1]
     project = load_project(config)
     analysis = analyse(project)
     diagnostics = sort_diagnostics(project.diagnostics + analysis.warnings)
-    return CheckResult(project, analysis, diagnostics)
+    result = CheckResult(project, analysis, diagnostics)
+    _last = (key, result)
+    return result
+
+
+def _signature(paths: ProjectPaths) -> tuple[tuple[str, tuple[int, int, int, int]], ...]:
+    """What identifies the content of every source file (see :func:`load.file_stamp`)."""
+    entries = []
+    folders = [paths.incidents_dir, paths.integrations_dir, paths.sites_dir, paths.runbooks_dir]
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    entries.append((path, file_stamp(path)))
+                except OSError:
+                    continue
+            if folder != paths.incidents_dir:
+                break  # catalogue folders are read one level deep
+    return tuple(entries)
 
 
 def edit_url(config: ProjectConfig, source: Path) -> str | None:

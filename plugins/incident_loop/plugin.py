@@ -24,7 +24,15 @@ from mkdocs.utils.templates import TemplateContext
 
 from .exports import export_files
 from .pipeline import CheckResult, check_project, edit_url
-from .render import ASSET_CSS, ASSET_JS, CATALOGUE_KINDS, Renderer, SiteModel, insert_section
+from .render import (
+    ASSET_CSS,
+    ASSET_JS,
+    CATALOGUE_KINDS,
+    Renderer,
+    SiteModel,
+    insert_section,
+    meta_title,
+)
 from .settings import (
     DEFAULT_ID_PATTERN,
     ProjectConfig,
@@ -140,6 +148,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         placement = self.renderer.catalogue_placement(page.file.src_uri, self.user_indexes)
         if placement is None:
             return markdown
+        if "title" in page.meta:
+            # A runbook's `title` is ours and also the page title, which the theme prints
+            # unescaped: make it safe text like the titles of generated pages.
+            page.meta["title"] = meta_title(str(page.meta["title"]))
         return insert_section(markdown, placement)
 
     def on_page_context(

@@ -204,7 +204,8 @@ def _peaks(
             for f in counted
             if in_period(f.record.incident.started_at.astimezone(zone).date(), period)
         ]
-        outside = [f for f in counted if f not in inside]
+        inside_ids = {f.id for f in inside}
+        outside = [f for f in counted if f.id not in inside_ids]
         inside_days = sum(1 for d in days if in_period(d, period))
         for name, group, span in (
             (period.name, inside, inside_days),
