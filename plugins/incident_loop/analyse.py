@@ -52,7 +52,8 @@ class ActionFacts:
     def score(self) -> float | None:
         if not self.record.is_open:
             return None
-        return round(sum(part.points for part in self.score_parts), 2)
+        total = round(sum(part.points for part in self.score_parts), 2)
+        return int(total) if total == int(total) else total
 
 
 @dataclass
@@ -90,8 +91,16 @@ class Analysis:
 
 
 def minutes(delta: dt.timedelta) -> float:
+    """Exact minutes (an int when whole); rounded only where shown or exported."""
     value = delta.total_seconds() / 60
-    return int(value) if value == int(value) else round(value, 2)
+    return int(value) if value == int(value) else value
+
+
+def round_minutes(value: float | None) -> float | None:
+    if value is None:
+        return None
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def analyse(project: Project) -> Analysis:

@@ -16,6 +16,7 @@ from .diagnostics import format_github, format_json, format_text, summary
 from .exports import render_export
 from .newincident import NewIncidentError, write_new_incident
 from .pipeline import check_project
+from .prsummary import render_settings_error, render_summary
 from .schema import incident_schema
 from .settings import ProjectConfig, SettingsError, read_project_config
 
@@ -222,6 +223,36 @@ def schema(root: Path) -> None:
     """
     document = incident_schema(_config(root).settings)
     click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+@main.command("summary")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The project folder.",
+)
+def summary_command(files: tuple[Path, ...], root: Path) -> None:
+    """Print a markdown summary of the incident FILES, for a pull request's job summary.
+
+    A table of each valid incident in FILES (id, title, severity, failure mode, the reasons the
+    decision rule gives, its actions), then the problems incident-loop check found in FILES.
+    FILES are relative to ROOT, or absolute. Always exits 0: the check is what fails a build.
+
+    \b
+    Examples:
+      incident-loop summary incidents/2026/2026-09-15-gls-label-api-503.md
+      git diff -z --name-only --diff-filter=AM origin/main...HEAD -- incidents/ \\
+          | xargs -0 incident-loop summary >> "$GITHUB_STEP_SUMMARY"
+    """
+    try:
+        result = check_project(read_project_config(root))
+    except SettingsError as exc:
+        click.echo(render_settings_error(str(exc)), nl=False)
+        return
+    click.echo(render_summary(result, files), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from .analyse import ActionFacts, Analysis
+from .analyse import ActionFacts, Analysis, round_minutes
 from .pipeline import CheckResult
 from .render import SiteModel, incident_src
 from .settings import ProjectConfig
@@ -54,9 +54,9 @@ def incidents_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
                 "sites": list(incident.scope.sites),
                 "segments": list(incident.scope.segments),
                 "manual_hours": incident.manual_hours,
-                "time_to_detect_min": facts.time_to_detect,
-                "time_to_mitigate_min": facts.time_to_mitigate,
-                "time_to_resolve_min": facts.time_to_resolve,
+                "time_to_detect_min": round_minutes(facts.time_to_detect),
+                "time_to_mitigate_min": round_minutes(facts.time_to_mitigate),
+                "time_to_resolve_min": round_minutes(facts.time_to_resolve),
                 "repeat_of": facts.repeat_of,
                 "backlog_reasons": [reason.code for reason in facts.reasons],
                 "action_ids": list(facts.action_ids),

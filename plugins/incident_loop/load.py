@@ -116,13 +116,15 @@ _CACHE_LIMIT = 200_000
 #: A file modified this recently may change again within the file system's timestamp
 #: granularity without its stamp changing (git's "racily clean" problem): hash its content too.
 RACY_SECONDS = 2
+HASH_LIMIT = 16 * 1024 * 1024
 
 
 def file_stamp(path: Path | str) -> tuple[int, int, int, int]:
     """What identifies a file's content: mtime, size, inode, and a hash when it is fresh."""
     stat = os.stat(path)
     digest = 0
-    if time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
+    fresh = time.time_ns() - stat.st_mtime_ns < RACY_SECONDS * 1_000_000_000
+    if fresh and stat.st_size <= HASH_LIMIT:  # larger files are refused by size anyway
         try:
             with open(path, "rb") as handle:
                 digest = hash(handle.read())
@@ -236,6 +238,19 @@ def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_l
         source.problems.append(Diagnostic(source.rel, line, "error", field_name(key_path), message))
 
 
+def walk_files(folder: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+    """``os.walk`` that follows symlinked folders once each, so that a loop cannot hang it."""
+    seen_dirs: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        real = Path(dirpath).resolve()
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames.sort()
+        yield Path(dirpath), dirnames, sorted(filenames)
+
+
 def find_markdown(
     folder: Path, root: Path, *, skip: set[str] | None = None
 ) -> Iterator[tuple[Path, str | None]]:
@@ -246,14 +261,7 @@ def find_markdown(
     """
     skip = skip or set()
     real_root = root.resolve()
-    seen_dirs: set[Path] = set()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-        current = Path(dirpath)
-        real = current.resolve()
-        if real in seen_dirs:
-            dirnames[:] = []
-            continue
-        seen_dirs.add(real)
+    for current, dirnames, filenames in walk_files(folder):
         kept = []
         for name in sorted(dirnames):
             if name.startswith("."):
@@ -264,7 +272,7 @@ def find_markdown(
                 continue
             kept.append(name)
         dirnames[:] = kept
-        for name in sorted(filenames):
+        for name in filenames:
             if name.startswith(".") or not name.endswith(".md") or name.lower() in skip:
                 continue
             path = current / name

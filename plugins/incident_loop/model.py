@@ -156,6 +156,21 @@ def _url(value: str) -> str:
     return value.strip()
 
 
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def _ticket(value: str) -> str:
+    """A key like ``OPS-123`` or an http(s) URL; nothing that a browser would run."""
+    match = _SCHEME.match(value)
+    if match and match[1].lower() not in ("http", "https"):
+        raise PydanticCustomError(
+            "ticket",
+            "`{value}` is neither a key like OPS-123 nor an https:// URL",
+            {"value": value},
+        )
+    return value
+
+
 Text = Annotated[str, AfterValidator(_text)]
 DateTime = Annotated[dt.datetime, BeforeValidator(_date_time)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
@@ -188,7 +203,7 @@ class ActionItem(_Model):
     status: Literal["proposed", "planned", "in_progress", "done", "wont_do"]
     priority: Literal["P1", "P2", "P3"] | None = None
     due: Date | None = None
-    ticket: Text | None = None
+    ticket: Annotated[Text, AfterValidator(_ticket)] | None = None
     acceptance: TextList = []
     completed_at: Date | None = None
     reason: Text | None = None

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from .analyse import Analysis, analyse
 from .diagnostics import Diagnostic, sort_diagnostics
-from .load import file_stamp
+from .load import file_stamp, walk_files
 from .settings import ProjectConfig, ProjectPaths
 from .validate import Project, load_project
 
@@ -52,16 +52,15 @@ def _signature(paths: ProjectPaths) -> tuple[tuple[str, tuple[int, int, int, int
     entries = []
     folders = [paths.incidents_dir, paths.integrations_dir, paths.sites_dir, paths.runbooks_dir]
     for folder in folders:
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
+        for current, dirnames, filenames in walk_files(folder):
+            for name in filenames:
+                path = os.path.join(current, name)
                 try:
                     entries.append((path, file_stamp(path)))
                 except OSError:
                     continue
             if folder != paths.incidents_dir:
-                break  # catalogue folders are read one level deep
+                dirnames[:] = []  # catalogue folders are read one level deep
     return tuple(entries)
 
 

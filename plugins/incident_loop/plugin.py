@@ -148,10 +148,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         placement = self.renderer.catalogue_placement(page.file.src_uri, self.user_indexes)
         if placement is None:
             return markdown
-        if "title" in page.meta:
-            # A runbook's `title` is ours and also the page title, which the theme prints
-            # unescaped: make it safe text like the titles of generated pages.
-            page.meta["title"] = meta_title(str(page.meta["title"]))
+        for key in ("title", "description", "subtitle"):
+            # A runbook's `title` is ours and also the page title; the theme prints these
+            # keys unescaped: make them safe text like those of generated pages.
+            if key in page.meta:
+                page.meta[key] = meta_title(str(page.meta[key]))
         return insert_section(markdown, placement)
 
     def on_page_context(

@@ -186,6 +186,7 @@ class Renderer:
             "runbook_url": runbook,
             "action_url": action,
             "page_url": page,
+            "file_url": lambda path: self.urls.relative_file(from_src, path),
             "log_url": to(LOG_SRC),
             "actions_url": to(ACTIONS_SRC),
             "backlog_url": to(BACKLOG_SRC),

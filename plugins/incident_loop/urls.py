@@ -29,6 +29,10 @@ class Urls:
             f"#{anchor}" if anchor else ""
         )
 
+    def relative_file(self, from_src: str, path: str) -> str:
+        """A link from the page of ``from_src`` to a static file such as ``api/trends.json``."""
+        return self.relative_url(self.page(from_src), path)
+
     def relative_url(self, from_url: str, to_url: str) -> str:
         """Like MkDocs' ``get_relative_url``: a directory URL ends with ``/``."""
         base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)

@@ -335,6 +335,9 @@ def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
                 )
             )
         return {}
+    if not path.resolve().is_relative_to(paths.root.resolve()):
+        project.diagnostics.append(Diagnostic(rel, 1, "error", "file", OUTSIDE_PROJECT))
+        return {}
     source = read_yaml_file(path, rel, project.settings.max_file_size)
     project.diagnostics.extend(source.problems)
     if source.data is None:

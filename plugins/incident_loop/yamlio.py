@@ -70,6 +70,13 @@ def read_yaml(text: str, *, first_line: int = 1, root_line: int | None = None) -
         problem = exc.problem or "could not be read"
         hint = _syntax_hint(problem)
         raise YamlProblem(line, f"YAML syntax error: {problem}{hint}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, max(exc.position, 0)) + first_line
+        raise YamlProblem(
+            line,
+            f"the text contains the character #x{exc.character:04x}, which YAML does not allow "
+            "(a control character); remove it",
+        ) from None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         raise YamlProblem(first_line, f"YAML error: {exc}") from None
     walker = _Walker(offset)
