@@ -8,6 +8,8 @@ adds the generated pages as virtual files, ``on_page_context`` gives them their 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
 from .exports import export_files
@@ -28,10 +31,14 @@ from .render import (
     ASSET_CSS,
     ASSET_JS,
     CATALOGUE_KINDS,
+    FRAGMENT,
     Renderer,
+    Section,
     SiteModel,
+    inject,
     insert_section,
     meta_title,
+    split_blocks,
 )
 from .settings import (
     DEFAULT_ID_PATTERN,
@@ -44,6 +51,15 @@ from .settings import (
 from .urls import Urls
 
 log = get_plugin_logger("incident-loop")
+
+#: Numbers of late fragments of prepended sections, apart from those in the markdown.
+LATE_OFFSET = 1000
+
+
+def _walk_toc(items: list[AnchorLink]) -> Iterator[AnchorLink]:
+    for item in items:
+        yield item
+        yield from _walk_toc(item.children)
 
 
 class IncidentLoopConfig(Config):  # type: ignore[no-untyped-call]
@@ -76,6 +92,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.model: SiteModel | None = None
         self.renderer: Renderer | None = None
         self.user_indexes: set[str] = set()
+        #: HTML of generated blocks by page, put back after markdown conversion: into the
+        #: content (searchable), or into the finished page (not searched).
+        self.fragments: dict[str, dict[int, str]] = {}
+        self.late_fragments: dict[str, dict[int, str]] = {}
+        self.prefixes: dict[str, tuple[Section, ...]] = {}
+        self.permalink = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = {key: value for key, value in self.config.items() if key != "enabled"}
@@ -127,8 +149,18 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
+        self.fragments = {}
+        self.late_fragments = {}
+        self.prefixes = {}
+        self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
         for page in self.renderer.pages(self.edit_urls, user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
+            if page.fragments:
+                self.fragments[page.src] = page.fragments
+            if page.late_fragments:
+                self.late_fragments[page.src] = page.late_fragments
+            if page.prefix:
+                self.prefixes[page.src] = page.prefix
         for name, content in export_files(self.model, self.renderer.urls, config.site_url).items():
             _add(files, config, name, content, in_nav=False)
         for asset in (ASSET_CSS, ASSET_JS):
@@ -153,7 +185,56 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             # keys unescaped: make them safe text like those of generated pages.
             if key in page.meta:
                 page.meta[key] = meta_title(str(page.meta[key]))
-        return insert_section(markdown, placement)
+        skeleton, fragments, _ = split_blocks(placement)
+        self.late_fragments[page.file.src_uri] = dict(enumerate(fragments))
+        return insert_section(markdown, skeleton)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        src = page.file.src_uri
+        fragments = self.fragments.pop(src, None)
+        if fragments:
+            html = inject(html, fragments)
+        prefix = self.prefixes.pop(src, None)
+        if prefix:
+            html = self._prepend(page, prefix, html)
+        return html
+
+    def _prepend(self, page: Page, sections: tuple[Section, ...], html: str) -> str:
+        """Put generated sections before the page's own content and into its table of contents."""
+        taken = {item.id for item in _walk_toc(page.toc.items)}
+        parts: list[str] = []
+        anchors: list[AnchorLink] = []
+        late: dict[int, str] = {}
+        for section in sections:
+            text = section.html
+            if section.heading is not None:
+                level, title, slug = section.heading
+                anchor_id = slug
+                while anchor_id in taken:
+                    anchor_id += "_1"
+                taken.add(anchor_id)
+                link = (
+                    f'<a class="headerlink" href="#{anchor_id}" title="Permanent link">&para;</a>'
+                    if self.permalink
+                    else ""
+                )
+                text = f'<h{level} id="{anchor_id}">{escape(title)}{link}</h{level}>'
+                anchors.append(AnchorLink(escape(title), anchor_id, level))
+            if section.late:
+                late[len(late) + LATE_OFFSET] = text
+                text = FRAGMENT.format(len(late) - 1 + LATE_OFFSET)
+            parts.append(text)
+        if late:
+            self.late_fragments.setdefault(page.file.src_uri, {}).update(late)
+        page.toc.items[0:0] = anchors
+        return "\n".join(parts) + "\n" + html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # After the search plugin indexed the page (on_page_context): see GeneratedPage.searchable
+        fragments = self.late_fragments.pop(page.file.src_uri, None)
+        return inject(output, fragments) if fragments else output
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-import yaml
 
 from .analyse import Analysis, IncidentFacts
 from .catalogue import CatalogueIndex, build_catalogue
@@ -41,10 +42,107 @@ def incident_src(incident_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A heading of a generated page, or a block of its HTML."""
+
+    html: str
+    heading: tuple[int, str, str] | None = None  # (level, text, id)
+    late: bool = False
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
     src: str
+    #: Markdown for MkDocs: front matter, headings and placeholders (see :func:`split_blocks`).
     content: str
     in_nav: bool
+    #: HTML put back into the page's content once MkDocs has converted the markdown, so the
+    #: search plugin indexes it, by placeholder number.
+    fragments: dict[int, str] = field(default_factory=dict)
+    #: HTML put back into the finished page, after the search index was made: tables that list
+    #: many incidents or actions (the pages they list are indexed themselves) and noise.
+    late_fragments: dict[int, str] = field(default_factory=dict)
+    #: Sections put before the page's own content, with their headings in the table of contents.
+    prefix: tuple[Section, ...] = ()
+
+
+FRAGMENT = "<!-- incident-loop fragment {} -->"
+_FRAGMENT_RE = re.compile(r"<!-- incident-loop fragment (\d+) -->")
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
+
+
+LATE = "<!-- late -->"
+
+
+def split_blocks(text: str) -> tuple[str, list[str], list[bool]]:
+    """Take the raw HTML blocks out of generated markdown, leaving numbered placeholders.
+
+    Generated pages are headings (for the table of contents) and HTML written by autoescaping
+    templates. Python-Markdown would parse every HTML block again only to pass it through, which
+    costs more than rendering it; the placeholders are swapped back in by :func:`inject`. A
+    block that starts with ``<!-- late -->`` is marked to be put back after the search plugin
+    has indexed the page (durations, related incidents: words that would only add noise).
+    """
+    skeleton: list[str] = []
+    fragments: list[str] = []
+    late: list[bool] = []
+    previous: bool | None = None  # was the previous paragraph HTML, and late?
+    for paragraph in _PARAGRAPHS.split(text):
+        if not paragraph.strip():
+            continue
+        stripped = paragraph.lstrip()
+        if stripped.startswith("<"):
+            is_late = stripped.startswith(LATE)
+            if previous is is_late:
+                fragments[-1] += "\n" + paragraph
+            else:
+                skeleton.append(FRAGMENT.format(len(fragments)))
+                fragments.append(paragraph)
+                late.append(is_late)
+            previous = is_late
+        else:
+            skeleton.append(paragraph)
+            previous = None
+    return "\n\n".join(skeleton) + "\n", fragments, late
+
+
+def split_sections(text: str) -> list[Section]:
+    """Rendered markdown of headings and HTML blocks, as sections to put into the HTML directly.
+
+    Used for incident pages, of which there are thousands: their generated part never goes
+    through Python-Markdown at all (a heading or an HTML block costs about a millisecond there),
+    and their headings are added to the page's table of contents by the plugin. A heading is late
+    (see :func:`split_blocks`) when the block under it is.
+    """
+    sections: list[Section] = []
+    for paragraph in _PARAGRAPHS.split(text):
+        stripped = paragraph.strip()
+        if not stripped:
+            continue
+        match = _HEADING.match(stripped)
+        if match:
+            level, title = len(match[1]), match[2].strip()
+            slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+            sections.append(Section("", (level, title, slug)))
+        elif (
+            stripped.startswith(LATE)
+            and sections
+            and sections[-1].heading
+            and not sections[-1].html
+        ):
+            sections[-1] = Section("", sections[-1].heading, late=True)
+            sections.append(Section(stripped, late=True))
+        else:
+            sections.append(Section(stripped, late=stripped.startswith(LATE)))
+    return sections
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
+
+
+def inject(html: str, fragments: dict[int, str]) -> str:
+    """Put fragments of :func:`split_blocks` back into the page's HTML, by number."""
+    return _FRAGMENT_RE.sub(lambda match: fragments.get(int(match[1]), match[0]), html)
 
 
 @dataclass
@@ -107,9 +205,8 @@ def meta_title(text: str) -> str:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    return (
-        "---\n" + yaml.safe_dump(meta, sort_keys=True, allow_unicode=True, width=1000) + "---\n\n"
-    )
+    """YAML front matter written as JSON (a subset of YAML): one fast line, keys sorted."""
+    return "---\n" + json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
 
 
 class Renderer:
@@ -201,9 +298,22 @@ class Renderer:
         self, src: str, template: str, title: str, *, in_nav: bool = True, **context: Any
     ) -> GeneratedPage:
         meta = {"title": meta_title(title), "render_macros": False}
-        return GeneratedPage(
-            src, front_matter(meta) + self.render(template, src, **context), in_nav
-        )
+        return self._generated(src, meta, self.render(template, src, **context), in_nav=in_nav)
+
+    def _generated(
+        self,
+        src: str,
+        meta: dict[str, Any],
+        body: str,
+        *,
+        in_nav: bool,
+        user_body: str = "",
+        searchable: bool = False,
+    ) -> GeneratedPage:
+        skeleton, fragments, late = split_blocks(body)
+        early = {i: f for i, f in enumerate(fragments) if searchable and not late[i]}
+        rest = {i: f for i, f in enumerate(fragments) if i not in early}
+        return GeneratedPage(src, front_matter(meta) + skeleton + user_body, in_nav, early, rest)
 
     # ------------------------------------------------------------------ incidents
 
@@ -229,7 +339,8 @@ class Renderer:
             actions=self.analysis.incident_actions(incident.id),
             edit_url=edit_url,
         )
-        return GeneratedPage(src, front_matter(meta) + body + _user_body(facts), in_nav=False)
+        content = front_matter(meta) + _user_body(facts)
+        return GeneratedPage(src, content, False, prefix=tuple(split_sections(body)))
 
     def incident_log(self) -> GeneratedPage:
         rows = list(self.analysis.incidents.values())
@@ -266,22 +377,13 @@ class Renderer:
             open_counts=open_counts,
             incidents_dir=self.settings.incidents_dir,
         )
-        return GeneratedPage(LOG_SRC, front_matter(meta) + body, in_nav=True)
+        return self._generated(LOG_SRC, meta, body, in_nav=True)
 
     # ------------------------------------------------------------------ catalogue
 
-    def catalogue_index(self, kind: str, *, standalone: bool = True) -> str:
-        """The table of a catalogue folder: a whole page, or a section for the user's index."""
-        src = self.catalogue_src(kind, "")
-        body = self.render(f"{kind}_index.md.j2", src, standalone=standalone)
-        if not standalone:
-            return body
-        title = {
-            "integrations": "Integrations",
-            "sites": "Warehouse sites",
-            "runbooks": "Runbooks",
-        }[kind]
-        return front_matter({"title": title, "render_macros": False}) + body
+    def catalogue_index(self, kind: str) -> str:
+        """The table of a catalogue folder, as a section of the user's own ``index.md``."""
+        return self.render(f"{kind}_index.md.j2", self.catalogue_src(kind, ""), standalone=False)
 
     def catalogue_section(self, kind: str, slug: str) -> str:
         """The generated part of one partner, site or runbook page."""
@@ -322,7 +424,7 @@ class Renderer:
         """The generated markdown for a hand-written catalogue page, or ``None`` for other pages."""
         if src in user_indexes:
             kind = next(k for k in CATALOGUE_KINDS if self.catalogue_src(k, "") == src)
-            return self.catalogue_index(kind, standalone=False)
+            return self.catalogue_index(kind)
         name = src.rpartition("/")[2]
         slug = name.removesuffix(".md")
         for kind, known in (
@@ -515,7 +617,14 @@ class Renderer:
         for kind in CATALOGUE_KINDS:
             src = self.catalogue_src(kind, "")
             if src not in user_indexes:
-                pages.append(GeneratedPage(src, self.catalogue_index(kind), in_nav=True))
+                title = {
+                    "integrations": "Integrations",
+                    "sites": "Warehouse sites",
+                    "runbooks": "Runbooks",
+                }[kind]
+                meta = {"title": title, "render_macros": False}
+                body = self.render(f"{kind}_index.md.j2", src, standalone=True)
+                pages.append(self._generated(src, meta, body, in_nav=True))
         pages += [self.actions_page(), self.backlog_page(), self.trends_page()]
         return pages
 
