@@ -122,6 +122,7 @@ def _sample_copy(tmp_path: Path) -> Path:
     root = tmp_path / "sample"
     root.mkdir()
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
     shutil.copytree(REPO / "docs", root / "docs")
     shutil.copytree(REPO / "incidents", root / "incidents")
     return root

@@ -20,6 +20,22 @@ class Diagnostic:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        # One problem, one line: a value quoted in a message may contain line breaks.
+        for name in ("field", "message"):
+            value = getattr(self, name)
+            if any(ch in value for ch in "\n\r\t\x0b\x0c"):
+                cleaned = value.replace("\r\n", "\n")
+                for ch, shown in (
+                    ("\n", "\\n"),
+                    ("\r", "\\r"),
+                    ("\t", "\\t"),
+                    ("\x0b", "\\v"),
+                    ("\x0c", "\\f"),
+                ):
+                    cleaned = cleaned.replace(ch, shown)
+                object.__setattr__(self, name, cleaned)
+
     def text(self) -> str:
         return f"{self.path}:{self.line}: {self.level}: {self.field}: {self.message}"
 

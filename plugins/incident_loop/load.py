@@ -62,7 +62,8 @@ def field_name(key_path: KeyPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            name = str(part) if str(part).strip() else f'"{part}"'  # an empty key stays visible
+            text += f".{name}" if text else name
     return text
 
 

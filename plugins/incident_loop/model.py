@@ -91,6 +91,7 @@ def parse_date_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime:
         raise PydanticCustomError(
             "date_time", "must be a date-time like `2026-03-01T09:30:00+01:00`"
         )
+    _check_year(moment.date(), value)
     if moment.tzinfo is None:
         if zone is None:
             raise PydanticCustomError(
@@ -120,6 +121,19 @@ def _offset(text: str) -> dt.tzinfo:
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
+#: Years an incident or an action date may fall in; outside them a date is a typo.
+YEARS = (1970, 2999)
+
+
+def _check_year(day: dt.date, value: Any) -> None:
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise PydanticCustomError(
+            "date_range",
+            "`{value}` is not between the years {first} and {last}; check the year",
+            {"value": str(value), "first": YEARS[0], "last": YEARS[1]},
+        )
+
+
 def _date_time(value: Any, info: ValidationInfo) -> dt.datetime:
     zone = (info.context or {}).get("zone")
     return parse_date_time(value, zone)
@@ -133,12 +147,16 @@ def parse_date(value: Any) -> dt.date:
             {"example": value.date().isoformat()},
         )
     if isinstance(value, dt.date):
+        _check_year(value, value)
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            _check_year(day, value)
+            return day
     raise PydanticCustomError(
         "date", "`{value}` is not a date; write it like `2026-03-01`", {"value": str(value)}
     )
@@ -246,7 +264,7 @@ class Incident(_Model):
         | None
     ) = None
     rolled_back: bool | None = None
-    manual_hours: Annotated[float, Field(ge=0)] | None = None
+    manual_hours: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     runbooks: TextList = []
     links: Annotated[list[Link], BeforeValidator(_none_to_empty)] = []
     recurrence_of: TextList = []

@@ -238,6 +238,8 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         return f"must be text, not {_kind_of(value)}; put the value in quotes"
     if kind == "bool_type":
         return f"must be true or false, not {_kind_of(value)} (`{value}`)"
+    if kind == "finite_number":
+        return "must be a finite number of hours, not infinity or NaN"
     if kind in ("float_type", "int_type", "int_from_float"):
         return f"must be a number, not {_kind_of(value)}"
     if kind == "list_type":

@@ -67,6 +67,7 @@ def read_yaml(text: str, *, first_line: int = 1, root_line: int | None = None) -
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark is not None else first_line
+        line = min(line, first_line + max(text.count("\n") - (text.endswith("\n")), 0))
         problem = exc.problem or "could not be read"
         hint = _syntax_hint(problem)
         raise YamlProblem(line, f"YAML syntax error: {problem}{hint}") from None
