@@ -1019,3 +1019,17 @@ def test_trends_page_links_resolve(site: Path) -> None:
         if href.endswith("/"):
             target = target / "index.html"
         assert target.is_file(), href
+
+
+def test_count_charts_have_whole_number_ticks() -> None:
+    # worked by hand: a month with at most 2 incidents gets ticks 0 1 2 3 4; at most 9, ticks of 3
+    from incident_loop.charts import Chart, Series, layout
+
+    chart = layout(
+        Chart("c", "t", "d", "bars", ["2026-01", "2026-02"], [Series("n", [2, 1], "il-s0")])
+    )
+    assert [label for _, label in chart.y_ticks] == ["0", "1", "2", "3", "4"]
+    chart = layout(Chart("c", "t", "d", "bars", ["2026-01"], [Series("n", [9], "il-s0")]))
+    assert [label for _, label in chart.y_ticks] == ["0", "3", "6", "9", "12"]
+    chart = layout(Chart("c", "t", "d", "lines", ["2026-01"], [Series("m", [12.5], "il-s0")]))
+    assert [label for _, label in chart.y_ticks] == ["0", "5", "10", "15", "20"]

@@ -56,6 +56,14 @@ def nice_ceiling(value: float) -> float:
     return float(10 * power)  # pragma: no cover
 
 
+def integer_top(value: float) -> float:
+    """For counts: four grid steps of a whole, round number (1, 2, 3, 5, 10, 20, ...)."""
+    needed = max(1, math.ceil(value / 4))
+    power = 10 ** math.floor(math.log10(needed))
+    step = next(s * power for s in (1, 2, 3, 5, 10) if needed <= s * power)
+    return float(step * 4)
+
+
 def _format(value: float, percent: bool) -> str:
     if percent:
         return f"{value * 100:.0f}%"
@@ -69,11 +77,15 @@ def layout(chart: Chart) -> Chart:
     plot_height = chart.height - TOP - BOTTOM
     band = plot_width / count
     if chart.kind == "bars":
-        totals = [sum((s.values[i] or 0) for s in chart.series) for i in range(len(chart.labels))]
-        top = nice_ceiling(max(totals, default=0))
+        values = [sum((s.values[i] or 0.0) for s in chart.series) for i in range(len(chart.labels))]
     else:
         values = [v for s in chart.series for v in s.values if v is not None]
-        top = 1.0 if chart.percent else nice_ceiling(max(values, default=0.0))
+    if chart.percent:
+        top = 1.0
+    elif all(float(v).is_integer() for v in values):
+        top = integer_top(max(values, default=0.0))
+    else:
+        top = nice_ceiling(max(values, default=0.0))
 
     def y_of(value: float) -> float:
         return round(TOP + plot_height - (value / top) * plot_height, 1)
