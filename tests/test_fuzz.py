@@ -221,7 +221,10 @@ def render_everything(result: CheckResult, config: Any) -> None:
     with mock.patch.object(jinja2, "Environment", environment):
         model = SiteModel.build(result.project, result.analysis)
         renderer = Renderer(model, Urls(True))
-        assert renderer.pages()
+        pages = renderer.pages()
+        assert pages
+        for page in pages:
+            page.prefix()  # incident headers are rendered lazily
         for kind, entries in (
             ("integrations", result.project.partners),
             ("sites", result.project.sites),

@@ -8,7 +8,7 @@ adds the generated pages as virtual files, ``on_page_context`` gives them their 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -96,7 +96,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: content (searchable), or into the finished page (not searched).
         self.fragments: dict[str, dict[int, str]] = {}
         self.late_fragments: dict[str, dict[int, str]] = {}
-        self.prefixes: dict[str, tuple[Section, ...]] = {}
+        self.prefixes: dict[str, Callable[[], tuple[Section, ...]]] = {}
         self.permalink = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -159,7 +159,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 self.fragments[page.src] = page.fragments
             if page.late_fragments:
                 self.late_fragments[page.src] = page.late_fragments
-            if page.prefix:
+            if page.prefix_source:
                 self.prefixes[page.src] = page.prefix
         for name, content in export_files(self.model, self.renderer.urls, config.site_url).items():
             _add(files, config, name, content, in_nav=False)
@@ -198,7 +198,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             html = inject(html, fragments)
         prefix = self.prefixes.pop(src, None)
         if prefix:
-            html = self._prepend(page, prefix, html)
+            html = self._prepend(page, prefix(), html)
         return html
 
     def _prepend(self, page: Page, sections: tuple[Section, ...], html: str) -> str:

@@ -13,7 +13,9 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,8 +64,13 @@ class GeneratedPage:
     #: HTML put back into the finished page, after the search index was made: tables that list
     #: many incidents or actions (the pages they list are indexed themselves) and noise.
     late_fragments: dict[int, str] = field(default_factory=dict)
-    #: Sections put before the page's own content, with their headings in the table of contents.
-    prefix: tuple[Section, ...] = ()
+    #: Renders the sections put before the page's own content (headings go into the table of
+    #: contents). Called when MkDocs builds the page, so that thousands of incident headers are
+    #: not all held in memory at once.
+    prefix_source: Callable[[], str] | None = None
+
+    def prefix(self) -> tuple[Section, ...]:
+        return tuple(split_sections(self.prefix_source())) if self.prefix_source else ()
 
 
 FRAGMENT = "<!-- incident-loop fragment {} -->"
@@ -330,7 +337,8 @@ class Renderer:
             "incident_loop": {"incident": incident.id},
         }
         mode = self.project.failure_modes.get(incident.failure_mode)
-        body = self.render(
+        header = partial(
+            self.render,
             "incident.md.j2",
             src,
             facts=facts,
@@ -340,7 +348,7 @@ class Renderer:
             edit_url=edit_url,
         )
         content = front_matter(meta) + _user_body(facts)
-        return GeneratedPage(src, content, False, prefix=tuple(split_sections(body)))
+        return GeneratedPage(src, content, False, prefix_source=header)
 
     def incident_log(self) -> GeneratedPage:
         rows = list(self.analysis.incidents.values())
