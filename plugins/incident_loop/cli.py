@@ -15,7 +15,7 @@ from . import __version__
 from .diagnostics import format_github, format_json, format_text, summary
 from .exports import render_export
 from .newincident import NewIncidentError, write_new_incident
-from .pipeline import check_project
+from .pipeline import CheckResult, check_project
 from .prsummary import render_settings_error, render_summary
 from .schema import incident_schema
 from .settings import ProjectConfig, SettingsError, read_project_config
@@ -26,6 +26,24 @@ ROOT = click.argument(
     default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
+
+
+ROOT_OPTION = click.option(
+    "--root",
+    default=".",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The project folder.",
+)
+
+
+def _checked(config: ProjectConfig) -> CheckResult:
+    """The check result, or exit 2 when the options cannot be used (a bad SOURCE_DATE_EPOCH)."""
+    try:
+        return check_project(config)
+    except SettingsError as exc:
+        click.echo(f"incident-loop: {exc}", err=True)
+        sys.exit(2)
 
 
 def _config(root: Path) -> ProjectConfig:
@@ -71,11 +89,7 @@ def check(root: Path, strict: bool, output_format: str) -> None:
       incident-loop check . --strict --format github
       incident-loop check path/to/project --format json > problems.json
     """
-    try:
-        result = check_project(_config(root))
-    except SettingsError as exc:
-        click.echo(f"incident-loop: {exc}", err=True)
-        sys.exit(2)
+    result = _checked(_config(root))
     diagnostics = result.diagnostics
     line = summary(result.project.incident_files, diagnostics)
     if output_format == "json":
@@ -106,13 +120,7 @@ def check(root: Path, strict: bool, output_format: str) -> None:
 @click.option("--partner", "partners", multiple=True, help="A partner slug; repeat for several.")
 @click.option("--site", "sites", multiple=True, help="A warehouse site slug; repeat for several.")
 @click.option("--id", "incident_id", help="Use this id instead of the next free one.")
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The project folder.",
-)
+@ROOT_OPTION
 def new(
     title: str,
     severity: str,
@@ -168,13 +176,7 @@ def new(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The project folder.",
-)
+@ROOT_OPTION
 def export(what: str, output_format: str, output: Path | None, root: Path) -> None:
     """Export incidents, actions or monthly trends as JSON or CSV.
 
@@ -189,11 +191,7 @@ def export(what: str, output_format: str, output: Path | None, root: Path) -> No
       SOURCE_DATE_EPOCH=1767225600 incident-loop export incidents -o incidents.json
     """
     config = _config(root)
-    try:
-        result = check_project(config)
-    except SettingsError as exc:
-        click.echo(f"incident-loop: {exc}", err=True)
-        sys.exit(2)
+    result = _checked(config)
     if result.has_errors:
         click.echo(
             format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
@@ -227,13 +225,7 @@ def schema(root: Path) -> None:
 
 @main.command("summary")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--root",
-    default=".",
-    show_default=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The project folder.",
-)
+@ROOT_OPTION
 def summary_command(files: tuple[Path, ...], root: Path) -> None:
     """Print a markdown summary of the incident FILES, for a pull request's job summary.
 
