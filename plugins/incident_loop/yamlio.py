@@ -30,6 +30,7 @@ KeyPath = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = _TAG + "str"
 _DATE_LENGTH = len("2026-01-31")
 
 #: Values constructed from one document, aliases counted each time they are expanded.
@@ -141,6 +142,8 @@ class _Walker:
             raise YamlProblem(self.line_of(node), _tag_message(node.tag))
 
     def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value  # most values: what the constructor would return, without it
         if node.tag not in _SCALAR_TAGS:
             raise YamlProblem(self.line_of(node), _tag_message(node.tag))
         if node.tag == _TAG + "timestamp":
