@@ -256,3 +256,29 @@ def test_user_index_page_gets_the_table(tmp_path: Path, monkeypatch: pytest.Monk
     page = (build_site(root) / "integrations/index.html").read_text()
     assert "Who we ship with." in page
     assert page.index("Who we ship with.") < page.index("DHL Parcel")
+
+
+def test_macro_with_an_unknown_filter_stops_the_build(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
+    root = tmp_path / "catalogue"
+    shutil.copytree(FIXTURES / "catalogue", root)
+    (root / "docs/index.md").write_text('{{ incident_table(partnr="dhl") }}\n')
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "      on_undefined: strict\n",
+            "      on_undefined: strict\n      on_error_fail: true\n",
+        )
+    )
+    with pytest.raises(SystemExit):  # mkdocs-macros exits on a macro error with on_error_fail
+        build_site(root)
+    said = capsys.readouterr().err + "\n".join(r.getMessage() for r in caplog.records)
+    assert (
+        "`partnr` is not a filter (did you mean `partner`?); the filters are severity, category"
+        in said
+    )

@@ -192,3 +192,46 @@ def test_schema_is_valid_and_matches_the_fixture(minimal: Path) -> None:
         "'status': 'done', 'priority': 'P1', 'acceptance': ['Retried label requests never create a second label']} "
         "is not valid under any of the given schemas",
     ]
+
+
+def test_new_refuses_unknown_slugs_with_a_suggestion(minimal: Path) -> None:
+    result = run_cli(
+        "new", "--title", "t", "--severity", "Sev2", "--category", "integration",
+        "--failure-mode", "label-api-timeout", "--root", str(minimal),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert (
+        "--failure-mode 'label-api-timeout' is not a known failure mode "
+        "(did you mean `label-api-timeouts`?); known: inventory-mismatch, label-api-timeouts"
+    ) in result.stderr
+    result = run_cli("new", "--title", "t", "--severity", "Sev2", "--category", "integration",
+                     "--partner", "ups", "--root", str(minimal))  # fmt: skip
+    assert (
+        result.exit_code,
+        "--partner 'ups' is not a known partner; known: dhl" in result.stderr,
+    ) == (2, True)
+    assert not list((minimal / "incidents").rglob("*-t.md"))
+
+
+def test_export_to_a_missing_folder_is_a_clean_error(minimal: Path) -> None:
+    result = run_cli("export", "trends", "--root", str(minimal), "-o", str(minimal / "nope/x.json"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"incident-loop export: cannot write {minimal / 'nope/x.json'}: "
+    )
+
+
+def test_csv_cells_never_start_a_formula(minimal: Path) -> None:
+    import csv
+    import io
+
+    path = minimal / P
+    path.write_text(
+        path.read_text().replace(
+            "title: Idempotency keys on label creation", 'title: \'=HYPERLINK("http://x","y")\''
+        )
+    )
+    result = run_cli("export", "actions", "--format", "csv", "--root", str(minimal))
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][0] == 'INC-2026-001-A1: =HYPERLINK("http://x","y")'  # starts with the id
+    assert rows[1][5].startswith("'=HYPERLINK(")  # the description starts with the title

@@ -204,3 +204,28 @@ def test_front_matter_values_are_escaped(minimal: Path) -> None:
     row = re.search(r"<tr data-severity.*?</tr>", log, re.S)[0]
     assert row.count("<td") == 10  # the | did not split a cell
     assert "a|b, &lt;b&gt;bold&lt;/b&gt;" in row
+
+
+def test_blank_lines_in_values_cannot_start_markdown(minimal: Path) -> None:
+    """A blank line in a value must not end the generated HTML block (found in review)."""
+    path = minimal / P
+    text = path.read_text()
+    text = text.replace(
+        "      - Retried label requests never create a second label",
+        "      - |\n        first line\n\n        [click me](javascript:alert(1))\n\n        ## Heading & more",
+    )
+    text = text.replace(
+        "symptoms: Label requests failed with 504.",
+        "symptoms: |\n  one\n\n  [x](javascript:alert(2))",
+    )
+    path.write_text(text)
+    site = build_site(minimal)
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert 'href="javascript:' not in html, page
+        assert (
+            ">Heading &amp; more<" not in html
+            or "<h2" not in html.split(">Heading &amp; more<")[0][-40:]
+        ), page
+    incident = (site / "incidents/INC-2026-001/index.html").read_text()
+    assert "[click me](javascript:alert(1))" in incident

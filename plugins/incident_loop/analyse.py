@@ -305,7 +305,7 @@ def _score(
             ),
             ScorePart(
                 "recurrence",
-                REPEAT_POINTS * repeats,
+                REPEAT_POINTS * min(repeats, REPEATS_COUNTED),
                 f"{repeats} repeat incident{'s' if repeats != 1 else ''} of {', '.join(modes)}",
             ),
             ScorePart(

@@ -204,7 +204,13 @@ def export(what: str, output_format: str, output: Path | None, root: Path) -> No
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            click.echo(
+                f"incident-loop export: cannot write {output}: {exc.strerror or exc}", err=True
+            )
+            sys.exit(1)
         click.echo(f"wrote {output}", err=True)
 
 

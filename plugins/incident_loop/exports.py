@@ -18,15 +18,20 @@ from .pipeline import CheckResult
 from .render import SiteModel, incident_src
 from .settings import ProjectConfig
 from .trends import Trends
-from .urls import Urls
-from .validate import Project
+from .urls import Urls, action_anchor
 
 ACTIONS_CSV_COLUMNS = ("Summary", "Issue Type", "Priority", "Due date", "Labels", "Description")
 _PRIORITY_NAMES = {"P1": "High", "P2": "Medium", "P3": "Low"}
 
 
-def action_anchor(action_id: str) -> str:
-    return action_id.lower()
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text starting like a formula gets a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_json(data: Any) -> str:
@@ -107,7 +112,7 @@ def ranked_open_actions(analysis: Analysis) -> list[ActionFacts]:
     return sorted(open_actions, key=lambda a: (-(a.score or 0), a.due, a.id))
 
 
-def actions_csv(analysis: Analysis, project: Project, urls: Urls, site_url: str | None) -> str:
+def actions_csv(analysis: Analysis, urls: Urls, site_url: str | None) -> str:
     """One row per open action, in the columns Jira's and Linear's CSV importers map."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -135,12 +140,12 @@ def actions_csv(analysis: Analysis, project: Project, urls: Urls, site_url: str 
             lines += ["", f"Score {action.score:g} ({parts})."]
         writer.writerow(
             [
-                f"{action.id}: {item.title}",
+                cell(f"{action.id}: {item.title}"),
                 "Story" if item.type == "product" else "Task",
                 _PRIORITY_NAMES.get(item.priority or "", "Medium"),
                 action.due.isoformat(),
                 " ".join(["incident-loop", item.type, *modes]),
-                "\n".join(lines),
+                cell("\n".join(lines)),
             ]
         )
     return buffer.getvalue()
@@ -157,7 +162,7 @@ def flat_csv(rows: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(flat_rows)
+    writer.writerows({key: cell(value) for key, value in row.items()} for row in flat_rows)
     return buffer.getvalue()
 
 
@@ -184,7 +189,7 @@ def export_files(model: SiteModel, urls: Urls, site_url: str | None) -> dict[str
         "api/incidents.json": to_json(incidents_data(model.analysis, urls)),
         "api/actions.json": to_json(actions_data(model.analysis, urls)),
         "api/trends.json": to_json(trends_data(model.trends)),
-        "api/actions.csv": actions_csv(model.analysis, model.project, urls, site_url),
+        "api/actions.csv": actions_csv(model.analysis, urls, site_url),
     }
 
 
@@ -193,7 +198,7 @@ def render_export(result: CheckResult, config: ProjectConfig, what: str, output_
     model = SiteModel.build(result.project, result.analysis)
     urls = Urls(config.use_directory_urls)
     if what == "actions" and output_format == "csv":
-        return actions_csv(model.analysis, model.project, urls, config.site_url)
+        return actions_csv(model.analysis, urls, config.site_url)
     data = {
         "incidents": lambda: incidents_data(model.analysis, urls),
         "actions": lambda: actions_data(model.analysis, urls),

@@ -37,7 +37,6 @@ class SourceFile:
     body: str = ""
     body_line: int = 1
     problems: list[Diagnostic] = field(default_factory=list)
-    mtime_ns: int = 0
 
     def line(self, key_path: KeyPath) -> int:
         """Line of ``key_path``, or of its nearest parent that exists (for a missing key)."""
@@ -67,11 +66,11 @@ def field_name(key_path: KeyPath) -> str:
     return text
 
 
-def _decode(path: Path, rel: str, max_size: int) -> tuple[str | None, list[Diagnostic], int]:
+def _decode(path: Path, rel: str, max_size: int) -> tuple[str | None, list[Diagnostic]]:
     """Read a file as text, or say exactly why it cannot be read."""
 
-    def problem(message: str) -> tuple[None, list[Diagnostic], int]:
-        return None, [Diagnostic(rel, 1, "error", "file", message)], 0
+    def problem(message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(rel, 1, "error", "file", message)]
 
     try:
         stat = path.stat()
@@ -102,9 +101,8 @@ def _decode(path: Path, rel: str, max_size: int) -> tuple[str | None, list[Diagn
                     "save it with UTF-8 encoding",
                 )
             ],
-            0,
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n"), [], stat.st_mtime_ns
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 #: Files already read, by what identifies their content: parsed once across ``mkdocs serve``
@@ -162,7 +160,7 @@ def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
 
 def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
-    text, problems, source.mtime_ns = _decode(path, rel, max_size)
+    text, problems = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is None:
         return source
@@ -215,7 +213,7 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
 
 def _read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
     source = SourceFile(path=path, rel=rel)
-    text, problems, source.mtime_ns = _decode(path, rel, max_size)
+    text, problems = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is not None:
         _read_front_matter(source, text, first_line=1, root_line=1)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .analyse import ActionFacts, IncidentFacts
 from .model import parse_date
 from .pipeline import check_project
-from .render import Renderer, SiteModel, duration
+from .render import Renderer, SiteModel, duration, published
 from .settings import ProjectConfig, ProjectPaths, read_project_config
 from .urls import Urls
 
@@ -35,7 +35,6 @@ class _Data:
 
     def __init__(self, env: Any) -> None:
         self.env = env
-        self._model: SiteModel | None = None
         self._renderer: Renderer | None = None
 
     def config(self) -> ProjectConfig:
@@ -55,20 +54,45 @@ class _Data:
 
     def renderer(self) -> Renderer:
         if self._renderer is None:
+            self._renderer = published(str(self.env.conf["config_file_path"]))
+        if self._renderer is None:  # no incident-loop plugin in this build: load it ourselves
             config = self.config()
             result = check_project(config)
             if result.has_errors:
                 raise MacroError(
                     "incident-loop: the incident sources have errors; run `incident-loop check`"
                 )
-            self._model = SiteModel.build(result.project, result.analysis)
-            self._renderer = Renderer(self._model, Urls(config.use_directory_urls))
+            model = SiteModel.build(result.project, result.analysis)
+            self._renderer = Renderer(model, Urls(config.use_directory_urls))
         return self._renderer
 
     def page_src(self) -> str:
         page = getattr(self.env, "page", None)
         file = getattr(page, "file", None)
         return str(getattr(file, "src_uri", "index.md"))
+
+
+FILTERS = ("severity", "category", "partner", "site", "failure_mode", "since")
+
+
+def _limit(value: Any) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise MacroError(f"limit={value!r} is not a number; write it like limit=5") from None
+
+
+def _check_filters(filters: dict[str, Any]) -> None:
+    from .validate import did_you_mean
+
+    for name in filters:
+        if name not in FILTERS:
+            raise MacroError(
+                f"`{name}` is not a filter{did_you_mean(name, FILTERS)}; "
+                f"the filters are {', '.join(FILTERS)}"
+            )
 
 
 def incident_filter(
@@ -78,8 +102,10 @@ def incident_filter(
     site: str | None = None,
     failure_mode: str | None = None,
     since: str | dt.date | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> Callable[[IncidentFacts], bool]:
     start = _since(since)
+    zone = zone or dt.timezone.utc
 
     def keep(facts: IncidentFacts) -> bool:
         incident = facts.record.incident
@@ -89,7 +115,7 @@ def incident_filter(
             and (partner is None or partner in incident.scope.partners)
             and (site is None or site in incident.scope.sites)
             and (failure_mode is None or incident.failure_mode == failure_mode)
-            and (start is None or incident.started_at.date() >= start)
+            and (start is None or incident.started_at.astimezone(zone).date() >= start)
         )
 
     return keep
@@ -110,7 +136,8 @@ def define_env(env: Any) -> None:
     data = _Data(env)
 
     def incidents(filters: dict[str, Any]) -> list[IncidentFacts]:
-        keep = incident_filter(**filters)
+        _check_filters(filters)
+        keep = incident_filter(**filters, zone=data.renderer().settings.zone)
         return [f for f in data.renderer().analysis.incidents.values() if keep(f)]
 
     def actions(filters: dict[str, Any]) -> list[ActionFacts]:
@@ -126,14 +153,14 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def incident_table(limit: int | None = None, **filters: Any) -> Markup:
         """A table of incidents, newest first: ``incident_table(partner='dhl-parcel', limit=5)``."""
-        rows = incidents(filters)[:limit]
+        rows = incidents(filters)[: _limit(limit)]
         renderer = data.renderer()
         return Markup(renderer.render("macro_incidents.md.j2", data.page_src(), rows=rows))
 
     @env.macro  # type: ignore[untyped-decorator]
     def open_actions(limit: int | None = None, **filters: Any) -> Markup:
         """Open actions answering the filtered incidents, overdue first."""
-        rows = actions(filters)[:limit]
+        rows = actions(filters)[: _limit(limit)]
         renderer = data.renderer()
         return Markup(renderer.render("macro_actions.md.j2", data.page_src(), actions=rows))
 

@@ -13,6 +13,7 @@ import jinja2
 
 from .load import NOT_INCIDENTS, find_markdown, read_markdown
 from .settings import ProjectConfig
+from .validate import did_you_mean, load_project
 
 
 class NewIncidentError(Exception):
@@ -48,6 +49,29 @@ def next_id(ids: set[str], year: int) -> str:
     return f"INC-{year}-{max(numbers, default=0) + 1:03d}"
 
 
+def _check_slugs(
+    config: ProjectConfig, failure_mode: str | None, partners: Sequence[str], sites: Sequence[str]
+) -> None:
+    """Refuse a slug that `check` would refuse right after, with the same suggestion."""
+    project = load_project(config)
+    for flag, values, kind in (
+        ("--failure-mode", [failure_mode] if failure_mode else [], "failure mode"),
+        ("--partner", list(partners), "partner"),
+        ("--site", list(sites), "site"),
+    ):
+        known = project.known_slugs(kind)
+        if known is None:
+            continue
+        for value in values:
+            if value not in known:
+                listed = ", ".join(known) or "none yet"
+                raise NewIncidentError(
+                    f"{flag} {value!r} is not a known {kind}{did_you_mean(value, known)}; "
+                    f"known: {listed}",
+                    2,
+                )
+
+
 def write_new_incident(
     config: ProjectConfig,
     *,
@@ -71,6 +95,7 @@ def write_new_incident(
         )
     if not title.strip():
         raise NewIncidentError("--title must not be empty", 2)
+    _check_slugs(config, failure_mode, partners, sites)
     moment = (now or dt.datetime.now(settings.zone)).astimezone(settings.zone)
     moment = moment.replace(second=0, microsecond=0)
     ids = existing_ids(config)
@@ -106,10 +131,9 @@ def write_new_incident(
         partners=list(partners),
         sites=list(sites),
         started_at=moment.isoformat(),
-        severities=settings.severities,
     )
-    folder.mkdir(parents=True, exist_ok=True)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
@@ -117,5 +141,9 @@ def write_new_incident(
             f"{config.paths.relative(path)} already exists and is not overwritten; "
             "choose another --title",
             1,
+        ) from None
+    except OSError as exc:
+        raise NewIncidentError(
+            f"cannot write {config.paths.relative(path)}: {exc.strerror or exc}", 1
         ) from None
     return path

@@ -38,6 +38,7 @@ from .render import (
     inject,
     insert_section,
     meta_title,
+    publish,
     split_blocks,
 )
 from .settings import (
@@ -92,9 +93,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.model: SiteModel | None = None
         self.renderer: Renderer | None = None
         self.user_indexes: set[str] = set()
-        #: HTML of generated blocks by page, put back after markdown conversion: into the
-        #: content (searchable), or into the finished page (not searched).
-        self.fragments: dict[str, dict[int, str]] = {}
+        #: HTML of generated blocks by page, put into the finished page (see GeneratedPage).
         self.late_fragments: dict[str, dict[int, str]] = {}
         self.prefixes: dict[str, Callable[[], tuple[Section, ...]]] = {}
         self.permalink = False
@@ -144,19 +143,17 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.model = SiteModel.build(result.project, result.analysis)
         docs_pages = {f.src_uri for f in files.documentation_pages()}
         self.renderer = Renderer(self.model, Urls(config.use_directory_urls), docs_pages=docs_pages)
+        publish(str(config.config_file_path), self.renderer)
         self.user_indexes = {
             src
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
-        self.fragments = {}
         self.late_fragments = {}
         self.prefixes = {}
         self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
         for page in self.renderer.pages(self.edit_urls, user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
-            if page.fragments:
-                self.fragments[page.src] = page.fragments
             if page.late_fragments:
                 self.late_fragments[page.src] = page.late_fragments
             if page.prefix_source:
@@ -192,11 +189,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        src = page.file.src_uri
-        fragments = self.fragments.pop(src, None)
-        if fragments:
-            html = inject(html, fragments)
-        prefix = self.prefixes.pop(src, None)
+        prefix = self.prefixes.pop(page.file.src_uri, None)
         if prefix:
             html = self._prepend(page, prefix(), html)
         return html
@@ -232,7 +225,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         return "\n".join(parts) + "\n" + html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        # After the search plugin indexed the page (on_page_context): see GeneratedPage.searchable
+        # After the search plugin indexed the page (on_page_context): see GeneratedPage.
         fragments = self.late_fragments.pop(page.file.src_uri, None)
         return inject(output, fragments) if fragments else output
 
@@ -253,6 +246,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
 def _add(files: Files, config: MkDocsConfig, src: str, content: str, *, in_nav: bool) -> None:
     existing = files.get_file_from_path(src)
     if existing is not None:
+        if existing.generated_by is None:
+            log.warning(
+                f"{src} in the docs folder is replaced by the page incident-loop generates; "
+                "move its text elsewhere (an index.md of the catalogue folders is kept)"
+            )
         files.remove(existing)
     inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
     files.append(File.generated(config, src, content=content, inclusion=inclusion))

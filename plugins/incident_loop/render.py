@@ -20,13 +20,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from .analyse import Analysis, IncidentFacts
 from .catalogue import CatalogueIndex, build_catalogue
 from .charts import Chart, Series, layout
 from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
 from .trends import Trends, compute_trends
-from .urls import Urls
+from .urls import Urls, action_anchor
 from .validate import Project
 
 LOG_SRC = "incidents/index.md"
@@ -58,11 +59,9 @@ class GeneratedPage:
     #: Markdown for MkDocs: front matter, headings and placeholders (see :func:`split_blocks`).
     content: str
     in_nav: bool
-    #: HTML put back into the page's content once MkDocs has converted the markdown, so the
-    #: search plugin indexes it, by placeholder number.
-    fragments: dict[int, str] = field(default_factory=dict)
-    #: HTML put back into the finished page, after the search index was made: tables that list
-    #: many incidents or actions (the pages they list are indexed themselves) and noise.
+    #: HTML put back into the finished page by placeholder number, after the search plugin has
+    #: indexed the page: tables that list many incidents or actions (the pages they list are
+    #: indexed themselves).
     late_fragments: dict[int, str] = field(default_factory=dict)
     #: Renders the sections put before the page's own content (headings go into the table of
     #: contents). Called when MkDocs builds the page, so that thousands of incident headers are
@@ -202,6 +201,21 @@ def safe_href(url: str) -> str | None:
     return url.strip() if scheme in ("http", "https", "mailto") else None
 
 
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def one_paragraph(value: Any) -> Any:
+    """Every ``{{ value }}`` of the templates: blank lines in text become single line breaks.
+
+    Generated HTML is split into blocks at blank lines (:func:`split_blocks`); a blank line inside
+    a front-matter value would end the HTML block, and what follows would be read as markdown,
+    where ``[x](javascript:...)`` is a link. Markup built by the templates is left alone.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup) and "\n" in value:
+        return _BLANK_LINES.sub("\n", value)
+    return value
+
+
 def css_token(value: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in value.lower())
 
@@ -234,8 +248,17 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
+            finalize=one_paragraph,
         )
-        self.env.filters.update(duration=duration, when=when, css=css_token, number=number)
+        zone = self.settings.zone
+        self.env.filters.update(
+            duration=duration,
+            when=when,
+            css=css_token,
+            number=number,
+            day=lambda moment: moment.astimezone(zone).date().isoformat(),
+            anchor=action_anchor,
+        )
         self.env.globals.update(
             safe_href=safe_href,
             open_statuses=OPEN_STATUSES,
@@ -277,7 +300,7 @@ class Renderer:
             return to(self.catalogue_src("runbooks", slug)) if slug in runbooks else None
 
         def action(action_id: str) -> str:
-            return to(ACTIONS_SRC, action_id.lower())
+            return to(ACTIONS_SRC, action_anchor(action_id))
 
         def page(src: str) -> str | None:
             return to(src) if src in self.docs_pages else None
@@ -308,19 +331,11 @@ class Renderer:
         return self._generated(src, meta, self.render(template, src, **context), in_nav=in_nav)
 
     def _generated(
-        self,
-        src: str,
-        meta: dict[str, Any],
-        body: str,
-        *,
-        in_nav: bool,
-        user_body: str = "",
-        searchable: bool = False,
+        self, src: str, meta: dict[str, Any], body: str, *, in_nav: bool
     ) -> GeneratedPage:
-        skeleton, fragments, late = split_blocks(body)
-        early = {i: f for i, f in enumerate(fragments) if searchable and not late[i]}
-        rest = {i: f for i, f in enumerate(fragments) if i not in early}
-        return GeneratedPage(src, front_matter(meta) + skeleton + user_body, in_nav, early, rest)
+        skeleton, fragments, _ = split_blocks(body)
+        content = front_matter(meta) + skeleton
+        return GeneratedPage(src, content, in_nav, dict(enumerate(fragments)))
 
     # ------------------------------------------------------------------ incidents
 
@@ -358,7 +373,7 @@ class Renderer:
             "failure-mode": Counter(f.record.incident.failure_mode for f in rows),
             "partner": Counter(p for f in rows for p in f.record.incident.scope.partners),
             "site": Counter(s for f in rows for s in f.record.incident.scope.sites),
-            "year": Counter(f.record.incident.started_at.strftime("%Y") for f in rows),
+            "year": Counter(f.month[:4] for f in rows),
         }
         order = {
             "severity": list(self.settings.severities),
@@ -451,15 +466,13 @@ class Renderer:
             self.analysis.actions.values(),
             key=lambda a: (not a.overdue, not a.record.is_open, a.due, a.id),
         )
-        owners = Counter(a.record.item.owner for a in actions)
-        by_owner = {
-            owner: (
-                sum(1 for a in actions if a.record.item.owner == owner and a.record.is_open),
-                sum(1 for a in actions if a.record.item.owner == owner and a.overdue),
-                count,
-            )
-            for owner, count in sorted(owners.items())
-        }
+        counts: dict[str, list[int]] = {}
+        for action in actions:  # open, overdue, all
+            row = counts.setdefault(action.record.item.owner, [0, 0, 0])
+            row[0] += action.record.is_open
+            row[1] += action.overdue
+            row[2] += 1
+        by_owner = {owner: tuple(counts[owner]) for owner in sorted(counts)}
         status_by_type = {
             kind: Counter(a.record.item.status for a in actions if a.record.item.type == kind)
             for kind in ACTION_TYPES
@@ -635,6 +648,20 @@ class Renderer:
                 pages.append(self._generated(src, meta, body, in_nav=True))
         pages += [self.actions_page(), self.backlog_page(), self.trends_page()]
         return pages
+
+
+#: The renderer of the current build, by config file: the macros pluglet uses the plugin's
+#: when there is one, instead of loading and analysing everything a second time.
+_PUBLISHED: dict[str, Renderer] = {}
+
+
+def publish(config_file: str, renderer: Renderer) -> None:
+    _PUBLISHED.clear()
+    _PUBLISHED[config_file] = renderer
+
+
+def published(config_file: str) -> Renderer | None:
+    return _PUBLISHED.get(config_file)
 
 
 MARKER = "<!-- incident-loop -->"

@@ -50,6 +50,19 @@ class PeakPeriod(BaseModel):
             ) from None
         return text
 
+    @model_validator(mode="after")
+    def _same_form(self) -> PeakPeriod:
+        if len(self.start) != len(self.end):
+            raise ValueError(
+                f"peak period {self.name!r}: start {self.start} and end {self.end} must both be "
+                "YYYY-MM-DD (one period) or both MM-DD (every year)"
+            )
+        if len(self.start) > 5 and self.start > self.end:
+            raise ValueError(
+                f"peak period {self.name!r}: start {self.start} is after end {self.end}"
+            )
+        return self
+
 
 class Settings(BaseModel):
     """Options of the ``incident-loop`` plugin (SPEC section 9) with their defaults."""
@@ -98,6 +111,9 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        for name in ("severities", "categories"):
+            if not getattr(self, name):
+                raise ValueError(f"{name} must list at least one value")
         unknown = [s for s in self.high_severities if s not in self.severities]
         if unknown:
             raise ValueError(
@@ -146,6 +162,10 @@ def settings_from_options(options: dict[str, Any]) -> Settings:
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
                 message = "is not an option of the incident-loop plugin"
+            elif error["type"] in ("tuple_type", "list_type"):
+                message = "must be a list, like `[Sev1, Sev2, Sev3]`"
+            elif error["type"] == "dict_type":
+                message = "must be a mapping, like `{Sev1: 28, Sev2: 56, Sev3: 84}`"
             problems.append(f"plugin option {where}: {message}")
         raise SettingsError("; ".join(problems)) from None
 
@@ -202,7 +222,7 @@ def read_project_config(root: Path) -> ProjectConfig:
         try:
             raw = load_plain_yaml(config_file.read_text(encoding="utf-8-sig")) or {}
         except Exception as exc:  # any YAML or decoding problem of a file that is not ours
-            raise SettingsError(f"mkdocs.yml cannot be read: {exc}") from None
+            raise SettingsError(f"cannot be read: {exc}") from None
     if not isinstance(raw, dict):
         raise SettingsError("mkdocs.yml must be a mapping of settings")
     options = _plugin_options(raw.get("plugins"))

@@ -51,7 +51,6 @@ class PeakComparison:
 @dataclass
 class FailureModeRecurrence:
     slug: str
-    title: str
     incidents: int
     repeats: int
     first_seen: dt.date
@@ -95,7 +94,6 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def compute_trends(analysis: Analysis, settings: Settings) -> Trends:
-    zone = settings.zone
     counted = [f for f in analysis.incidents.values() if not f.excluded]
     counted.sort(key=lambda f: (f.record.incident.started_at, f.id))
     counted_ids = {f.id for f in counted}
@@ -103,7 +101,6 @@ def compute_trends(analysis: Analysis, settings: Settings) -> Trends:
     months = _months(counted, actions, analysis, settings)
     peaks = _peaks(counted, settings, months, analysis.today)
     modes = _recurrence(counted, analysis, settings)
-    del zone
     return Trends(months=months, peaks=peaks, failure_modes=modes)
 
 
@@ -248,7 +245,6 @@ def _recurrence(
         result.append(
             FailureModeRecurrence(
                 slug=slug,
-                title=slug,
                 incidents=len(group),
                 repeats=sum(1 for f in group if f.repeat_of),
                 first_seen=min(starts),

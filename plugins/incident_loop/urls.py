@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from functools import cache
 
 
+def action_anchor(action_id: str) -> str:
+    """The anchor of an action's row in the action register (``actions/#inc-2026-001-a1``)."""
+    return action_id.lower()
+
+
 @dataclass(frozen=True)
 class Urls:
     directory_urls: bool = True
@@ -40,11 +45,3 @@ class Urls:
     def relative_file(self, from_src: str, path: str) -> str:
         """A link from the page of ``from_src`` to a static file such as ``api/trends.json``."""
         return self.to_root(from_src) + path
-
-    def relative_url(self, from_url: str, to_url: str) -> str:
-        """Like MkDocs' ``get_relative_url``: a directory URL ends with ``/``."""
-        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url)
-        rel = posixpath.relpath(to_url or ".", base or ".")
-        if to_url.endswith("/") or not to_url:
-            rel = "./" if rel == "." else rel + "/"
-        return rel

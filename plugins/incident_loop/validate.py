@@ -102,6 +102,10 @@ class Project:
     #: Slugs of every catalogue page and failure mode that exists, valid or not: a reference to
     #: a page with a broken front matter is not reported a second time.
     known: dict[str, set[str]] = field(default_factory=dict)
+    #: Kinds whose declaring file could not be read (see :meth:`known_slugs`).
+    unreadable: set[str] = field(default_factory=set)
+    #: Every declared action as written: (file, key path, id), for the checks across files.
+    raw_actions: list[tuple[SourceFile, KeyPath, str]] = field(default_factory=list)
     #: Incident files found, valid or not (for the summary line).
     incident_files: int = 0
 
@@ -109,7 +113,11 @@ class Project:
     def settings(self) -> Settings:
         return self.config.settings
 
-    def known_slugs(self, what: str) -> dict[str, None]:
+    def known_slugs(self, what: str) -> dict[str, None] | None:
+        """The slugs of ``what`` that exist; ``None`` when their file could not be read at all
+        (its own error is reported; every reference to it would only repeat that)."""
+        if what in self.unreadable:
+            return None
         return dict.fromkeys(sorted(self.known.get(what, ())))
 
 
@@ -303,7 +311,7 @@ def load_project(config: ProjectConfig) -> Project:
         record = _check_incident(project, source, incident_ids, context)
         if record is not None:
             project.incidents.append(record)
-    _check_actions(project)
+    _check_actions(project, sources)
     _check_catalogue_references(project)
     project.incidents.sort(key=lambda r: (r.incident.started_at, r.id))
     project.diagnostics[:] = sort_diagnostics(diagnostics)
@@ -336,6 +344,7 @@ def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
                     "integration}`",
                 )
             )
+            project.unreadable.add("failure mode")
         return {}
     if not path.resolve().is_relative_to(paths.root.resolve()):
         project.diagnostics.append(Diagnostic(rel, 1, "error", "file", OUTSIDE_PROJECT))
@@ -343,8 +352,11 @@ def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
     source = read_yaml_file(path, rel, project.settings.max_file_size)
     project.diagnostics.extend(source.problems)
     if source.data is None:
+        if source.problems:
+            project.unreadable.add("failure mode")
         return {}
     if not isinstance(source.data, dict):
+        project.unreadable.add("failure mode")
         project.diagnostics.append(
             source.error((), "must map each failure-mode slug to its `title` and `category`")
         )
@@ -424,11 +436,13 @@ def _reference(
     source: SourceFile,
     key_path: KeyPath,
     value: Any,
-    known: Mapping[str, Any],
+    known: Mapping[str, Any] | None,
     what: str,
     where: str,
     out: list[Diagnostic],
 ) -> None:
+    if known is None:
+        return
     if isinstance(value, str) and value.strip() and value not in known:
         out.append(
             source.error(
@@ -554,9 +568,18 @@ def _check_incident(
     _check_timestamps(source, context, out)
     records, refs = _check_action_entries(source, out, incident_id)
     declared = project.known.setdefault("action", set())
+    id_is_sound = (
+        isinstance(incident_id, str)
+        and first_by_id.get(incident_id) is source
+        and settings.id_regex.fullmatch(incident_id) is not None
+    )
     for index, entry in enumerate(_list(data.get("actions"))):
         if isinstance(entry, dict) and "ref" not in entry:
-            declared.add(str(entry.get("id") or f"{incident_id}-A{index + 1}"))
+            explicit = entry.get("id")
+            action_id = str(explicit or f"{incident_id}-A{index + 1}")
+            declared.add(action_id)
+            if explicit or id_is_sound:  # a default id changes once the incident id is fixed
+                project.raw_actions.append((source, ("actions", index), action_id))
     project.diagnostics.extend(out)
     if incident is None or any(d.level == "error" for d in out):
         return None
@@ -656,48 +679,52 @@ def _missing(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
-def _check_actions(project: Project) -> None:
-    """Action ids are unique across all incidents, and every ``ref`` names a declared action."""
-    for record in project.incidents:
-        for action in record.actions:
-            first = project.actions.get(action.id)
-            if first is not None:
-                project.diagnostics.append(
-                    Diagnostic(
-                        action.source.rel,
-                        action.source.line(action.key_path + ("id",)),
-                        "error",
-                        field_name(action.key_path + ("id",)),
-                        f"the action id `{action.id}` is already used in {first.source.rel}:"
-                        f"{first.line}; give this action its own `id`",
-                    )
+def _check_actions(project: Project, sources: list[SourceFile]) -> None:
+    """Action ids are unique across all incidents, and every ``ref`` names a declared action.
+
+    Checked on the raw entries of every incident file, valid or not, so that one run reports
+    these problems next to the others of the same file.
+    """
+    first: dict[str, tuple[SourceFile, KeyPath]] = {}
+    broken: set[str] = set()
+    for source, key_path, action_id in project.raw_actions:
+        if action_id in first:
+            where, where_path = first[action_id]
+            id_path = (*key_path, "id")
+            project.diagnostics.append(
+                Diagnostic(
+                    source.rel,
+                    source.line(id_path) if id_path in source.lines else source.line(key_path),
+                    "error",
+                    field_name(id_path),
+                    f"the action id `{action_id}` is already used in {where.rel}:"
+                    f"{where.line(where_path)}; give this action its own `id`",
                 )
-                continue
-            project.actions[action.id] = action
-    valid = []
-    for record in project.incidents:
-        problems = []
-        index = 0
-        for index, entry in enumerate(_list(record.source.data.get("actions"))):
+            )
+            broken.add(source.rel)
+        else:
+            first[action_id] = (source, key_path)
+    declared = project.known.get("action", set())
+    for source in sources:
+        for index, entry in enumerate(_list(source.data.get("actions"))):
             ref = entry.get("ref") if isinstance(entry, dict) else None
-            if isinstance(ref, str) and ref not in project.known.get("action", ()):
-                problems.append(
-                    record.source.error(
+            if isinstance(ref, str) and ref not in declared:
+                project.diagnostics.append(
+                    source.error(
                         ("actions", index, "ref"),
                         f"`{ref}` is not the id of an action declared by another incident"
-                        f"{did_you_mean(ref, project.actions)}",
+                        f"{did_you_mean(ref, declared)}",
                     )
                 )
-        project.diagnostics.extend(problems)
-        if not problems:
-            valid.append(record)
-    project.incidents[:] = valid
+                broken.add(source.rel)
+    project.incidents[:] = [r for r in project.incidents if r.source.rel not in broken]
+    project.actions = {a.id: a for record in project.incidents for a in record.actions}
 
 
 def _check_catalogue_references(project: Project) -> None:
     paths = project.config.paths
     modes_file = paths.relative(paths.incidents_dir / FAILURE_MODES_FILE)
-    checks: list[tuple[Iterable[CatalogueEntry[Any]], str, Mapping[str, Any], str, str]] = [
+    checks: list[tuple[Iterable[CatalogueEntry[Any]], str, Mapping[str, Any] | None, str, str]] = [
         (
             project.partners.values(),
             "known_failure_modes",

@@ -6,7 +6,8 @@ small walker that:
 
 * keeps ``lines[path] = line`` for every mapping key and sequence item (1-based file lines),
 * refuses every tag but the plain YAML types (no ``!!python/object`` or any application tag),
-* refuses merge keys and non-text keys, and reports a key given twice,
+* refuses merge keys and keys that are not scalars (others are kept as written), and reports
+  a key given twice,
 * bounds alias expansion and nesting, so an alias bomb stops after a fixed number of values,
 * keeps a timestamp with a time of day as its original text, so that the model can tell whether
   an offset was written; a plain date becomes a ``datetime.date``.
@@ -150,7 +151,10 @@ class _Walker:
             text = node.value.strip()
             if len(text) > _DATE_LENGTH:
                 return text  # a date-time: parsed by the model, which knows about offsets
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError):  # 2026-02-30, or an integer of 5,000 digits
+            return node.value  # the model says what the field expected
 
     def mapping(self, node: MappingNode, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -163,11 +167,7 @@ class _Walker:
                 )
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 raise YamlProblem(line, "a key must be a plain name like `severity`")
-            key = key_node.value
-            if key_node.tag != _TAG + "str":
-                key = str(self.constructor.construct_object(key_node, deep=True))
-                if key_node.tag == _TAG + "bool":
-                    key = key_node.value  # keep `yes`/`on` as written, not True
+            key = key_node.value  # as written: `yes` stays `yes`, `2026-01-01` stays text
             if key in first_seen:
                 self.problems.append(
                     (
