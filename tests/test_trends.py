@@ -1033,3 +1033,37 @@ def test_count_charts_have_whole_number_ticks() -> None:
     assert [label for _, label in chart.y_ticks] == ["0", "3", "6", "9", "12"]
     chart = layout(Chart("c", "t", "d", "lines", ["2026-01"], [Series("m", [12.5], "il-s0")]))
     assert [label for _, label in chart.y_ticks] == ["0", "5", "10", "15", "20"]
+
+
+def test_monthly_overdue_counts_follow_the_definition(project: Path) -> None:
+    """The one-pass count against the definition applied month by month, by brute force.
+
+    Overdue at the end of month M: judged on the first day of the next month (today for the
+    current month), for actions of incidents of M or earlier, due before that day, and still
+    open then (open now, or done on that day or later); wont_do never counts.
+    """
+    from incident_loop.pipeline import check_project
+    from incident_loop.settings import read_project_config
+    from incident_loop.trends import compute_trends
+
+    result = check_project(read_project_config(project))
+    trends = compute_trends(result.analysis, result.project.settings)
+    counted = {f.id: f.month for f in result.analysis.incidents.values() if not f.excluded}
+    today = result.analysis.today
+    expected = []
+    for stats in trends.months:
+        year, month = map(int, stats.month.split("-"))
+        day = min(dt.date(year + (month == 12), month % 12 + 1, 1), today)
+        count = 0
+        for action in result.analysis.actions.values():
+            item = action.record.item
+            opened = counted.get(action.record.incident_id)
+            if opened is None or opened > stats.month or item.status == "wont_do":
+                continue
+            still_open = item.status != "done" or (
+                item.completed_at is not None and item.completed_at >= day
+            )
+            count += still_open and action.due < day
+        expected.append(count)
+    assert [m.overdue for m in trends.months] == expected
+    assert sum(expected) > 0  # the fixture has overdue actions, so the check can fail

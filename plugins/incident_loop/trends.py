@@ -6,6 +6,7 @@ Incidents with ``exclude_from_metrics`` and their actions count nowhere here. A 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import statistics
 from collections import defaultdict
@@ -158,23 +159,45 @@ def _months(
             if closed in by_month:
                 by_month[closed].actions_closed += 1
 
-    for key, stats in by_month.items():
-        start = dt.date.fromisoformat(key + "-01")
-        moment = min(_next_month(start), analysis.today)  # the day on which "before today" is asked
-        stats.overdue = sum(
-            1 for a in actions if month_of[a.record.incident_id] <= key and _overdue_on(a, moment)
-        )
+    _count_overdue(list(by_month.values()), actions, month_of, analysis.today)
     return list(by_month.values())
 
 
-def _overdue_on(action: ActionFacts, day: dt.date) -> bool:
-    """Was the action open and past due on ``day``? Done actions are open until completed."""
-    item = action.record.item
-    if item.status == "wont_do":
-        return False
-    if item.status == "done":
-        return item.completed_at is not None and item.completed_at >= day and action.due < day
-    return action.due < day
+def _count_overdue(
+    months: list[MonthStats],
+    actions: list[ActionFacts],
+    month_of: dict[str, str],
+    today: dt.date,
+) -> None:
+    """Actions overdue at the end of each month, in one pass over the actions.
+
+    Month k is judged on day D[k]: the first day of the next month, or today for this month.
+    An action is overdue then when its incident's month is k or earlier, its due date is before
+    D[k], and it was still open on D[k] (open now, or done on D[k] or later; ``wont_do`` never
+    counts). For one action those months are one unbroken run, added with a difference array.
+    """
+    keys = [m.month for m in months]
+    days = [min(_next_month(dt.date.fromisoformat(k + "-01")), today) for k in keys]
+    delta = [0] * (len(months) + 1)
+    for action in actions:
+        item = action.record.item
+        if item.status == "wont_do":
+            continue
+        first = max(bisect.bisect_left(keys, month_of[action.record.incident_id]),
+                    bisect.bisect_right(days, action.due))  # fmt: skip
+        if item.status == "done":
+            if item.completed_at is None:
+                continue
+            last = bisect.bisect_right(days, item.completed_at) - 1
+        else:
+            last = len(months) - 1
+        if first <= last:
+            delta[first] += 1
+            delta[last + 1] -= 1
+    running = 0
+    for index, stats in enumerate(months):
+        running += delta[index]
+        stats.overdue = running
 
 
 def in_period(day: dt.date, period: PeakPeriod) -> bool:
