@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check clean
+.PHONY: site serve test lint check clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ lint: $(VENV)/.installed
 
 test: lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed  ## benchmarks of issue 6 (long; `make bench BENCH_ARGS=--quick` for a smoke run)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
