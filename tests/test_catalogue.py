@@ -174,10 +174,10 @@ def test_backlog_ranking_worked_by_hand(site: Path) -> None:
         ("3", "INC-2026-003-A1"),
         ("4", "INC-2026-004-A1"),
     ]
-    scores = [re.search(r"\) (\d+) severity", row)[1] for row in ranked]
+    scores = [re.search(r"\) (\d+) \d+ severity", row)[1] for row in ranked]
     assert scores == ["120", "120", "50", "40"]
     assert (
-        "severity 90: highest severity Sev1 recurrence 10: 1 repeat incident of label-api-timeouts manual work 10: 12 manual hours observability 10: detected by a customer or partner"
+        "90 severity (highest severity Sev1) + 10 recurrence (1 repeat incident of label-api-timeouts) + 10 manual work (12 manual hours) + 10 observability (detected by a customer or partner)"
         in ranked[0]
     )
     qualifying = _rows(_section(page, "qualifying-incidents"))

@@ -229,3 +229,20 @@ def test_blank_lines_in_values_cannot_start_markdown(minimal: Path) -> None:
         ), page
     incident = (site / "incidents/INC-2026-001/index.html").read_text()
     assert "[click me](javascript:alert(1))" in incident
+
+
+def test_every_generated_page_has_one_title(minimal: Path) -> None:
+    """Material adds its own <h1> when the content has none when the theme renders it."""
+    site = build_site(minimal)
+    for page in (
+        "incidents",
+        "incidents/INC-2026-001",
+        "actions",
+        "backlog",
+        "trends",
+        "integrations",
+        "sites",
+        "runbooks",
+    ):
+        html = (site / page / "index.html").read_text()
+        assert html.count("<h1") == 1, page
