@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, number_text
 from .validate import ActionRecord, IncidentRecord, Project
 
 #: How many incidents of the same failure mode an incident page lists as related.
@@ -232,7 +232,7 @@ def _reasons(current: IncidentFacts, high: Iterable[str], threshold: float) -> l
         reasons.append(
             Reason(
                 "manual_hours",
-                f"{_number(incident.manual_hours)} manual hours (≥ {_number(threshold)})",
+                f"{number_text(incident.manual_hours)} manual hours (≥ {number_text(threshold)})",
             )
         )
     if incident.detection_source in ("customer", "partner"):
@@ -243,10 +243,6 @@ def _reasons(current: IncidentFacts, high: Iterable[str], threshold: float) -> l
         label = "a rollout" if incident.trigger == "rollout" else "a config change"
         reasons.append(Reason("trigger", f"triggered by {label}: rollout safety"))
     return reasons
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def _no_action_warning(current: IncidentFacts) -> Diagnostic:
@@ -309,7 +305,7 @@ def _score(
                 f"{repeats} repeat incident{'s' if repeats != 1 else ''} of {', '.join(modes)}",
             ),
             ScorePart(
-                "manual work", min(hours, MANUAL_HOURS_CAP), f"{_number(hours)} manual hours"
+                "manual work", min(hours, MANUAL_HOURS_CAP), f"{number_text(hours)} manual hours"
             ),
             ScorePart(
                 "observability",

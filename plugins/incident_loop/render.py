@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .analyse import Analysis, IncidentFacts
 from .catalogue import CatalogueIndex, build_catalogue
 from .charts import Chart, Series, layout
+from .diagnostics import number_text
 from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
 from .trends import Trends, compute_trends
 from .urls import Urls, action_anchor
@@ -678,9 +679,7 @@ def insert_section(markdown: str, section: str) -> str:
 
 
 def number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return "–" if value is None else number_text(value)
 
 
 def _user_body(facts: IncidentFacts) -> str:

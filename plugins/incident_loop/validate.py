@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from .diagnostics import Diagnostic, sort_diagnostics
+from .diagnostics import Diagnostic, number_text, sort_diagnostics
 from .load import (
     NOT_INCIDENTS,
     OUTSIDE_PROJECT,
@@ -171,12 +171,6 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f" (did you mean `{match[0]}`?)" if match else ""
 
 
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _kind_of(value: Any) -> str:
     if value is None:
         return "empty"
@@ -262,7 +256,7 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
         return f"`{value}` is not one of {', '.join(allowed)}{hint}"
     if kind == "greater_than_equal":
-        return f"must be {_number(error['ctx']['ge'])} or more, not {_number(value)}"
+        return f"must be {number_text(error['ctx']['ge'])} or more, not {number_text(value)}"
     return str(error["msg"])
 
 
