@@ -18,8 +18,9 @@ from markupsafe import Markup
 
 from .analyse import ActionFacts, IncidentFacts
 from .model import parse_date
+from .pieces import duration
 from .pipeline import check_project
-from .render import Renderer, SiteModel, duration, published
+from .render import Renderer, SiteModel, published
 from .settings import ProjectConfig, ProjectPaths, read_project_config
 from .urls import Urls
 

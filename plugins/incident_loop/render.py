@@ -8,25 +8,26 @@ body, which the author wrote as markdown, is passed through as markdown.
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import html
 import json
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
+from . import pieces as fast
 from .analyse import Analysis, IncidentFacts
 from .catalogue import CatalogueIndex, build_catalogue
 from .charts import Chart, Series, layout
 from .diagnostics import number_text
 from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
+from .pieces import Links, css_token, duration, one_paragraph, safe_href, when
 from .trends import Trends, compute_trends
 from .urls import Urls, action_anchor
 from .validate import Project
@@ -171,56 +172,6 @@ class SiteModel:
         )
 
 
-def duration(minutes: float | None) -> str:
-    """``95`` -> ``1 h 35 min``; for people, the exact minutes are in the exports."""
-    if minutes is None:
-        return "–"
-    total = round(minutes)
-    days, rest = divmod(total, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
-    return f"{mins} min"
-
-
-def when(moment: dt.datetime | None) -> str:
-    if moment is None:
-        return "–"
-    offset = moment.strftime("%z")
-    return (
-        f"{moment:%Y-%m-%d %H:%M} ({offset[:3]}:{offset[3:]})"
-        if offset
-        else f"{moment:%Y-%m-%d %H:%M}"
-    )
-
-
-def safe_href(url: str) -> str | None:
-    """The URL when its scheme may be linked (http, https, mailto), else ``None``."""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return url.strip() if scheme in ("http", "https", "mailto") else None
-
-
-_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-
-
-def one_paragraph(value: Any) -> Any:
-    """Every ``{{ value }}`` of the templates: blank lines in text become single line breaks.
-
-    Generated HTML is split into blocks at blank lines (:func:`split_blocks`); a blank line inside
-    a front-matter value would end the HTML block, and what follows would be read as markdown,
-    where ``[x](javascript:...)`` is a link. Markup built by the templates is left alone.
-    """
-    if isinstance(value, str) and not isinstance(value, Markup) and "\n" in value:
-        return _BLANK_LINES.sub("\n", value)
-    return value
-
-
-def css_token(value: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in value.lower())
-
-
 def meta_title(text: str) -> str:
     """A page title for the theme, which prints it unescaped (and unescapes it once more)."""
     return html.escape(text.replace("<", "‹").replace(">", "›"), quote=True)
@@ -229,6 +180,47 @@ def meta_title(text: str) -> str:
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter written as JSON (a subset of YAML): one fast line, keys sorted."""
     return "---\n" + json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
+
+
+#: The options that change how a template compiles.
+_SYNTAX: dict[str, bool] = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+@cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds: compiling them costs a quarter of a second.
+
+    Jinja's own cache in a private folder of the temporary directory (Jinja checks that it
+    belongs to the user). A cached template is used only when its source, Jinja and Python are
+    the same (Jinja's checks) and so are the options in :data:`_SYNTAX` (the file name).
+    """
+    options = hashlib.sha256(json.dumps(_SYNTAX, sort_keys=True).encode()).hexdigest()[:12]
+    try:
+        return jinja2.FileSystemBytecodeCache(pattern=f"incident-loop-{options}-%s.cache")
+    except (OSError, RuntimeError):  # no usable temporary directory: compile every time
+        return None
+
+
+@jinja2.pass_context
+def _action_rows(
+    context: jinja2.runtime.Context, actions: Any, anchors: bool = False, facets: bool = False
+) -> Markup:
+    return fast.action_rows(context["links"], actions, anchors=anchors, facets=facets)
+
+
+@jinja2.pass_context
+def _incident_rows(context: jinja2.runtime.Context, rows: Any) -> Markup:
+    return fast.incident_rows(context["links"], rows, context["settings"].zone)
+
+
+@jinja2.pass_context
+def _log_rows(context: jinja2.runtime.Context, rows: Any, open_counts: dict[str, int]) -> Markup:
+    return fast.log_rows(context["links"], rows, open_counts, context["settings"].zone)
 
 
 class Renderer:
@@ -244,12 +236,13 @@ class Renderer:
         self.docs_pages = docs_pages or set()
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("incident_loop", "templates"),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
             finalize=one_paragraph,
+            bytecode_cache=_bytecode_cache(),
+            autoescape=_SYNTAX["autoescape"],
+            trim_blocks=_SYNTAX["trim_blocks"],
+            lstrip_blocks=_SYNTAX["lstrip_blocks"],
+            keep_trailing_newline=_SYNTAX["keep_trailing_newline"],
         )
         zone = self.settings.zone
         self.env.filters.update(
@@ -270,6 +263,13 @@ class Renderer:
             catalogue=model.catalogue,
             settings=self.settings,
             failure_modes=model.project.failure_modes,
+            # Python for the pieces repeated per row (see html.py): no macro call per row.
+            sev=lambda severity: Markup(fast.severity_badge(severity)),
+            mode_title=lambda slug: Markup(fast.mode_title(self.project, slug)),
+            due=lambda action: Markup(fast.due(action)),
+            action_rows=_action_rows,
+            incident_rows=_incident_rows,
+            log_rows=_log_rows,
         )
 
     # ------------------------------------------------------------------ links
@@ -282,48 +282,14 @@ class Renderer:
         }[kind]
         return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
 
-    def link_functions(self, from_src: str) -> dict[str, Any]:
-        partners, sites, runbooks = self.project.partners, self.project.sites, self.project.runbooks
-
-        def to(src: str, anchor: str = "") -> str:
-            return self.urls.relative(from_src, src, anchor)
-
-        def incident(incident_id: str) -> str:
-            return to(incident_src(incident_id))
-
-        def partner(slug: str) -> str | None:
-            return to(self.catalogue_src("integrations", slug)) if slug in partners else None
-
-        def site(slug: str) -> str | None:
-            return to(self.catalogue_src("sites", slug)) if slug in sites else None
-
-        def runbook(slug: str) -> str | None:
-            return to(self.catalogue_src("runbooks", slug)) if slug in runbooks else None
-
-        def action(action_id: str) -> str:
-            return to(ACTIONS_SRC, action_anchor(action_id))
-
-        def page(src: str) -> str | None:
-            return to(src) if src in self.docs_pages else None
-
-        return {
-            "to": to,
-            "incident_url": incident,
-            "partner_url": partner,
-            "site_url": site,
-            "runbook_url": runbook,
-            "action_url": action,
-            "page_url": page,
-            "file_url": lambda path: self.urls.relative_file(from_src, path),
-            "log_url": to(LOG_SRC),
-            "actions_url": to(ACTIONS_SRC),
-            "backlog_url": to(BACKLOG_SRC),
-            "trends_url": to(TRENDS_SRC),
-            "index_url": lambda kind: to(self.catalogue_src(kind, "")),
-        }
+    def links(self, from_src: str) -> Links:
+        dirs = {kind: self.catalogue_src(kind, "").rpartition("/")[0] for kind in CATALOGUE_KINDS}
+        return Links(self.urls, from_src, self.project, dirs, self.docs_pages)
 
     def render(self, template: str, src: str, **context: Any) -> str:
-        return self.env.get_template(template).render(**self.link_functions(src), **context)
+        return self.env.get_template(template).render(
+            **self.links(src).template_functions(), **context
+        )
 
     def _page(
         self, src: str, template: str, title: str, *, in_nav: bool = True, **context: Any
@@ -352,16 +318,14 @@ class Renderer:
             "render_macros": False,
             "incident_loop": {"incident": incident.id},
         }
-        mode = self.project.failure_modes.get(incident.failure_mode)
         header = partial(
-            self.render,
-            "incident.md.j2",
-            src,
-            facts=facts,
-            incident=incident,
-            failure_mode_title=mode.title if mode else incident.failure_mode,
-            actions=self.analysis.incident_actions(incident.id),
-            edit_url=edit_url,
+            fast.incident_header,
+            self.links(src),
+            facts,
+            self.analysis.incident_actions(incident.id),
+            self.analysis.incidents,
+            self.settings.zone,
+            edit_url,
         )
         content = front_matter(meta) + _user_body(facts)
         return GeneratedPage(src, content, False, prefix_source=header)

@@ -1,0 +1,500 @@
+"""The HTML that is written once per incident or per action, in plain Python.
+
+The page templates (``templates/*.j2``) lay out each page; the pieces repeated thousands of times
+in one build (an incident page's header, the rows of the incident and action tables) are built
+here instead, because Jinja costs about ten times as much per value (a generator step, a
+``finalize`` call and an escape for each). The rules are the templates' own: every value from the
+front matter goes through :func:`text` (blank lines collapsed, then HTML-escaped) exactly once, and
+every ``href`` is either a page address of ours or a URL that :func:`safe_href` allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from .urls import Urls, action_anchor
+
+if TYPE_CHECKING:
+    from .analyse import ActionFacts, IncidentFacts
+    from .validate import Project
+
+ACTIONS_SRC = "actions/index.md"
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def one_paragraph(value: Any) -> Any:
+    """Blank lines in text become single line breaks; markup built by us is left alone.
+
+    Generated HTML is split into blocks at blank lines (see ``render.split_blocks``); a blank
+    line inside a front-matter value would end the HTML block, and what follows would be read as
+    markdown, where ``[x](javascript:...)`` is a link. The templates apply this to every
+    ``{{ value }}`` (Jinja's ``finalize``).
+    """
+    if isinstance(value, str) and not isinstance(value, Markup) and "\n" in value:
+        return _BLANK_LINES.sub("\n", value)
+    return value
+
+
+def text(value: Any) -> str:
+    """A value as HTML text: what ``{{ value }}`` writes in a template (MarkupSafe's escapes)."""
+    if type(value) is str:  # the common case, without MarkupSafe's object allocations
+        plain: str = _BLANK_LINES.sub("\n", value) if "\n" in value else value
+        return (
+            plain.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return str(escape(one_paragraph(value)))  # markup, numbers, dates
+
+
+def safe_href(url: str) -> str | None:
+    """The URL when its scheme may be linked (http, https, mailto), else ``None``."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https", "mailto") else None
+
+
+def css_token(value: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in value.lower())
+
+
+def duration(minutes: float | None) -> str:
+    """``95`` -> ``1 h 35 min``; for people, the exact minutes are in the exports."""
+    if minutes is None:
+        return "–"
+    total = round(minutes)
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
+def when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "–"
+    offset = moment.strftime("%z")
+    return (
+        f"{moment:%Y-%m-%d %H:%M} ({offset[:3]}:{offset[3:]})"
+        if offset
+        else f"{moment:%Y-%m-%d %H:%M}"
+    )
+
+
+class Links:
+    """Relative links from one generated page (``from_src``) to the pages of the site."""
+
+    def __init__(
+        self,
+        urls: Urls,
+        from_src: str,
+        project: Project,
+        catalogue_dirs: dict[str, str],
+        docs_pages: set[str],
+    ) -> None:
+        self.urls = urls
+        self.from_src = from_src
+        self.root = urls.to_root(from_src)
+        self.project = project
+        self.dirs = catalogue_dirs
+        self.docs_pages = docs_pages
+
+    def to(self, src: str, anchor: str = "") -> str:
+        return self.root + self.urls.page(src) + (f"#{anchor}" if anchor else "")
+
+    def catalogue_src(self, kind: str, slug: str) -> str:
+        folder = self.dirs[kind]
+        return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
+
+    def incident(self, incident_id: str) -> str:
+        return self.root + self.urls.page(f"incidents/{incident_id}.md")
+
+    def partner(self, slug: str) -> str | None:
+        if slug not in self.project.partners:
+            return None
+        return self.to(self.catalogue_src("integrations", slug))
+
+    def site(self, slug: str) -> str | None:
+        return self.to(self.catalogue_src("sites", slug)) if slug in self.project.sites else None
+
+    def runbook(self, slug: str) -> str | None:
+        if slug not in self.project.runbooks:
+            return None
+        return self.to(self.catalogue_src("runbooks", slug))
+
+    def action(self, action_id: str) -> str:
+        return self.to(ACTIONS_SRC, action_anchor(action_id))
+
+    def page(self, src: str) -> str | None:
+        return self.to(src) if src in self.docs_pages else None
+
+    def file(self, path: str) -> str:
+        return self.urls.relative_file(self.from_src, path)
+
+    def template_functions(self) -> dict[str, Any]:
+        """The names the templates use for links."""
+        return {
+            "links": self,
+            "to": self.to,
+            "incident_url": self.incident,
+            "partner_url": self.partner,
+            "site_url": self.site,
+            "runbook_url": self.runbook,
+            "action_url": self.action,
+            "page_url": self.page,
+            "file_url": self.file,
+            "log_url": self.to("incidents/index.md"),
+            "actions_url": self.to(ACTIONS_SRC),
+            "backlog_url": self.to("backlog/index.md"),
+            "trends_url": self.to("trends/index.md"),
+            "index_url": lambda kind: self.to(self.catalogue_src(kind, "")),
+        }
+
+
+def severity_badge(severity: str) -> str:
+    return (
+        f'<span class="il-badge il-sev il-sev--{text(css_token(severity))}">{text(severity)}</span>'
+    )
+
+
+def mode_title(project: Project, slug: str) -> str:
+    mode = project.failure_modes.get(slug)
+    return text(mode.title if mode is not None else slug)
+
+
+def due(action: ActionFacts) -> str:
+    out = action.due.isoformat()
+    if action.due_is_default:
+        out += " <small>(default)</small>"
+    if action.overdue:
+        out += ' <span class="il-badge il-overdue">⚠ overdue</span>'
+    return out
+
+
+def ticket(value: str | None) -> str:
+    if not value:
+        return "–"
+    href = safe_href(value)
+    return f'<a href="{text(href)}">{text(value)}</a>' if href else text(value)
+
+
+def incident_links(links: Links, ids: Iterable[str]) -> str:
+    return ", ".join(f'<a href="{text(links.incident(i))}">{text(i)}</a>' for i in ids)
+
+
+def repeat_cell(links: Links, facts: IncidentFacts) -> str:
+    if not facts.repeat_of:
+        return "–"
+    return f'↻ <a href="{text(links.incident(facts.repeat_of))}">{text(facts.repeat_of)}</a>'
+
+
+_ACTION_HEAD = (
+    "<table>\n<thead><tr><th>Action</th><th>Type</th><th>Owner</th><th>Status</th>"
+    "<th>Priority</th><th>Due</th><th>Ticket</th><th>Incidents</th></tr></thead>\n<tbody>\n"
+)
+
+
+def action_rows(
+    links: Links,
+    actions: Iterable[ActionFacts],
+    *,
+    anchors: bool = False,
+    facets: bool = False,
+) -> Markup:
+    """A table of actions; with ``anchors`` each row is the target of ``actions/#<id>``."""
+    out = [_ACTION_HEAD]
+    for action in actions:
+        item = action.record.item
+        attributes = ""
+        if anchors:
+            attributes += f' id="{text(action_anchor(action.id))}"'
+        if facets:
+            attributes += (
+                f' data-status="{text(item.status)}" data-type="{text(item.type)}"'
+                f' data-owner="{text(css_token(item.owner))}"'
+                f' data-overdue="{"yes" if action.overdue else "no"}"'
+            )
+        name = (
+            f"<strong>{text(action.id)}</strong>"
+            if anchors
+            else f'<a href="{text(links.action(action.id))}">{text(action.id)}</a>'
+        )
+        cell = f"{name} {text(item.title)}\n"
+        if item.acceptance:
+            criteria = "".join(f"<li>{text(c)}</li>\n" for c in item.acceptance)
+            cell += (
+                f"<details><summary>Acceptance criteria</summary><ul>\n{criteria}</ul></details>\n"
+            )
+        if item.reason:
+            cell += f"<br><em>Not done because:</em> {text(item.reason)}"
+        status = text(item.status.replace("_", " "))
+        if item.completed_at:
+            status += f" {item.completed_at.isoformat()}"
+        out.append(
+            f"<tr{attributes}>\n<td>{cell}</td>\n<td>{text(item.type)}</td>\n"
+            f"<td>{text(item.owner)}</td>\n<td>{status}</td>\n"
+            f"<td>{text(item.priority or '–')}</td>\n<td>{due(action)}</td>\n"
+            f"<td>{ticket(item.ticket)}</td>\n"
+            f"<td>{incident_links(links, action.incidents)}</td>\n</tr>\n"
+        )
+    out.append("</tbody>\n</table>\n")
+    return Markup("".join(out))
+
+
+_INCIDENT_HEAD = (
+    "<table>\n<thead><tr><th>Id</th><th>Date</th><th>Title</th><th>Severity</th>"
+    "<th>Failure mode</th><th>Time to mitigate</th><th>Repeat of</th></tr></thead>\n<tbody>\n"
+)
+
+
+def incident_rows(links: Links, rows: Iterable[IncidentFacts], zone: dt.tzinfo) -> Markup:
+    """A table of incidents (catalogue pages)."""
+    project = links.project
+    out = [_INCIDENT_HEAD]
+    for facts in rows:
+        incident = facts.record.incident
+        excluded = " <small>(excluded from metrics)</small>" if facts.excluded else ""
+        out.append(
+            f'<tr>\n<td><a href="{text(links.incident(incident.id))}">{text(incident.id)}</a></td>\n'
+            f"<td>{day(incident.started_at, zone)}</td>\n"
+            f"<td>{text(incident.title)}{excluded}</td>\n"
+            f"<td>{severity_badge(incident.severity)}</td>\n"
+            f"<td>{mode_title(project, incident.failure_mode)}</td>\n"
+            f"<td>{duration(facts.time_to_mitigate)}</td>\n"
+            f"<td>{repeat_cell(links, facts)}</td>\n</tr>\n"
+        )
+    out.append("</tbody>\n</table>\n")
+    return Markup("".join(out))
+
+
+def day(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    return moment.astimezone(zone).date().isoformat()
+
+
+def log_rows(
+    links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str, int], zone: dt.tzinfo
+) -> Markup:
+    """The rows of the incident log, with the ``data-`` attributes its filters read."""
+    project = links.project
+    out = []
+    for facts in rows:
+        incident = facts.record.incident
+        scope = incident.scope
+        places = [
+            f'<a href="{text(url)}">{text(slug)}</a>'
+            if (url := links.partner(slug))
+            else text(slug)
+            for slug in scope.partners
+        ]
+        places += [
+            f'<a href="{text(url)}">{text(slug)}</a>' if (url := links.site(slug)) else text(slug)
+            for slug in scope.sites
+        ]
+        segments = text(", ".join(scope.segments))
+        scope_cell = ", ".join(places) + (", " if places and segments else "") + segments
+        excluded = " <small>(excluded from metrics)</small>" if facts.excluded else ""
+        out.append(
+            f'<tr data-severity="{text(incident.severity)}"'
+            f' data-category="{text(incident.category)}"'
+            f' data-failure-mode="{text(incident.failure_mode)}"'
+            f' data-partner="{text(" ".join(scope.partners))}"'
+            f' data-site="{text(" ".join(scope.sites))}" data-year="{text(facts.month[:4])}">\n'
+            f'<td><a href="{text(links.incident(incident.id))}">{text(incident.id)}</a></td>\n'
+            f"<td>{day(incident.started_at, zone)}</td>\n"
+            f"<td>{text(incident.title)}{excluded}</td>\n"
+            f"<td>{severity_badge(incident.severity)}</td>\n"
+            f"<td>{text(incident.category)}</td>\n"
+            f"<td>{mode_title(project, incident.failure_mode)}</td>\n"
+            f"<td>{scope_cell}</td>\n"
+            f"<td>{duration(facts.time_to_mitigate)}</td>\n"
+            f"<td>{repeat_cell(links, facts)}</td>\n"
+            f"<td>{open_counts[incident.id]}</td>\n</tr>\n"
+        )
+    return Markup("".join(out))
+
+
+LATE = "<!-- late -->"
+_EXCLUDED_NOTE = (
+    '<p class="il-note">This incident is excluded from metrics (a drill or a false alarm): it is '
+    "not counted in trends, repeats or the decision rule.</p>"
+)
+_NOT_QUALIFYING = (
+    "<p>This incident does not qualify for the backlog: it is not a repeat, not of a high "
+    "severity, caused little manual work, was detected by us and was not triggered by a rollout "
+    "or a config change.</p>"
+)
+
+
+def incident_header(
+    links: Links,
+    facts: IncidentFacts,
+    actions: list[ActionFacts],
+    related: dict[str, IncidentFacts],
+    zone: dt.tzinfo,
+    edit_url: str | None = None,
+) -> str:
+    """The generated part of an incident page, before the author's body.
+
+    Markdown headings and HTML blocks separated by blank lines (see ``render.split_sections``);
+    a block that starts with ``<!-- late -->`` is put into the page after search indexing.
+    ``related`` maps the ids of other incidents this one names to their facts.
+    """
+    incident = facts.record.incident
+    project = links.project
+    blocks = [f'<h1 class="il-title">{text(incident.id)}: {text(incident.title)}</h1>']
+
+    badges = [
+        f'<span class="il-badge il-sev il-sev--{text(css_token(incident.severity))}">'
+        f"Severity {text(incident.severity)}</span>",
+        f'<span class="il-badge">Category {text(incident.category)}</span>',
+        f'<span class="il-badge">Failure mode {mode_title(project, incident.failure_mode)}</span>',
+    ]
+    if facts.repeat_of:
+        badges.append(
+            '<span class="il-badge il-badge--repeat">↻ Repeat of '
+            f'<a href="{text(links.incident(facts.repeat_of))}">{text(facts.repeat_of)}</a></span>'
+        )
+    if facts.excluded:
+        badges.append('<span class="il-badge il-badge--excluded">Excluded from metrics</span>')
+    rows = [
+        f"<tr><th>Symptoms</th><td>{text(incident.symptoms)}</td></tr>",
+        f"<tr><th>Mitigation</th><td>{text(incident.mitigation)}</td></tr>",
+    ]
+    if incident.root_cause:
+        rows.append(f"<tr><th>Root cause</th><td>{text(incident.root_cause)}</td></tr>")
+    if incident.contributing_factors:
+        factors = "".join(f"<li>{text(f)}</li>\n" for f in incident.contributing_factors)
+        rows.append(f"<tr><th>Contributing factors</th><td><ul>\n{factors}</ul></td></tr>")
+    rows.append(f"<tr><th>Detected by</th><td>{text(incident.detection_source)}</td></tr>")
+    if incident.trigger:
+        rolled = {True: " (rolled back)", False: " (not rolled back)", None: ""}[
+            incident.rolled_back
+        ]
+        rows.append(
+            f"<tr><th>Trigger</th><td>{text(incident.trigger.replace('_', ' '))}{rolled}</td></tr>"
+        )
+    if incident.manual_hours is not None:
+        rows.append(f"<tr><th>Manual work</th><td>{incident.manual_hours:g} hours</td></tr>")
+    blocks.append(
+        f'{LATE}\n<p class="il-badges">\n' + "\n".join(badges) + "\n</p>\n\n"
+        '<table class="il-facts">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>"
+    )
+
+    resolve = (
+        f"{duration(facts.time_to_resolve)} (time to resolve)"
+        if facts.time_to_resolve is not None
+        else "not yet resolved"
+    )
+    blocks += [
+        "## Durations",
+        f"{LATE}\n<table>\n<thead><tr><th>Step</th><th>When</th><th>Since impact started</th>"
+        "</tr></thead>\n<tbody>\n"
+        f"<tr><td>Impact started</td><td>{text(when(incident.started_at))}</td><td>–</td></tr>\n"
+        f"<tr><td>Detected</td><td>{text(when(incident.detected_at))}</td>"
+        f"<td>{duration(facts.time_to_detect)} (time to detect)</td></tr>\n"
+        f"<tr><td>Mitigated</td><td>{text(when(incident.mitigated_at))}</td>"
+        f"<td>{duration(facts.time_to_mitigate)} (time to mitigate)</td></tr>\n"
+        f"<tr><td>Resolved</td><td>{text(when(incident.resolved_at))}</td><td>{resolve}</td></tr>\n"
+        "</tbody>\n</table>",
+    ]
+
+    scope = []
+    for slug in incident.scope.partners:
+        url = links.partner(slug)
+        name = (
+            f'<a href="{text(url)}">{text(project.partners[slug].data.name)}</a>'
+            if url
+            else text(slug)
+        )
+        scope.append(f"<li>Partner: {name}</li>")
+    for slug in incident.scope.sites:
+        url = links.site(slug)
+        name = (
+            f'<a href="{text(url)}">{text(project.sites[slug].data.name)}</a>'
+            if url
+            else text(slug)
+        )
+        scope.append(f"<li>Site: {name}</li>")
+    scope += [f"<li>Segment: {text(segment)}</li>" for segment in incident.scope.segments]
+    blocks += [
+        "## Scope",
+        f'{LATE}\n<ul class="il-scope">\n' + "".join(s + "\n" for s in scope) + "</ul>",
+    ]
+
+    if incident.runbooks or incident.links:
+        items: list[str] = []
+        for slug in incident.runbooks:
+            url = links.runbook(slug)
+            name = (
+                f'<a href="{text(url)}">{text(project.runbooks[slug].data.title)}</a>'
+                if url
+                else text(slug)
+            )
+            items.append(f"<li>Runbook: {name}</li>\n")
+        for link in incident.links:
+            href = safe_href(link.url)
+            items.append(
+                f'<li><a href="{text(href)}">{text(link.title)}</a></li>\n'
+                if href
+                else f"<li>{text(link.title)}</li>\n"
+            )
+        blocks += [
+            "## Runbooks and links",
+            f'{LATE}\n<ul class="il-links">\n' + "".join(items) + "</ul>",
+        ]
+
+    if facts.excluded:
+        decision = _EXCLUDED_NOTE
+    elif facts.reasons:
+        reasons = []
+        for reason in facts.reasons:
+            if reason.code == "repeat" and facts.repeat_of:
+                reasons.append(
+                    f'<li>repeat of <a href="{text(links.incident(facts.repeat_of))}">'
+                    f"{text(facts.repeat_of)}</a></li>\n"
+                )
+            else:
+                reasons.append(f"<li>{text(reason.text)}</li>\n")
+        decision = (
+            "<p>This incident must turn into backlog work because:</p>\n"
+            '<ul class="il-reasons">\n' + "".join(reasons) + "</ul>"
+        )
+    else:
+        decision = _NOT_QUALIFYING
+    blocks += ["## Decision rule", f"{LATE}\n{decision}"]
+
+    if facts.repeated_by or facts.related:
+        items = [
+            f'<li>Repeated by <a href="{text(links.incident(other))}">{text(other)}</a>: '
+            f"{text(related[other].record.incident.title)}</li>\n"
+            for other in facts.repeated_by
+        ]
+        for other in facts.related:
+            if other in facts.repeated_by or other == facts.repeat_of:
+                continue
+            record = related[other].record.incident
+            items.append(
+                f'<li>Same failure mode: <a href="{text(links.incident(other))}">{text(other)}</a> '
+                f"({day(record.started_at, zone)}): {text(record.title)}</li>\n"
+            )
+        blocks += [
+            "## Related incidents",
+            f'{LATE}\n<ul class="il-related">\n' + "".join(items) + "</ul>",
+        ]
+
+    table = str(action_rows(links, actions)).rstrip("\n") if actions else "<p>No actions yet.</p>"
+    blocks += ["## Actions", f"{LATE}\n{table}"]
+    if edit_url:
+        blocks.append(
+            f'{LATE}\n<p class="il-source"><a href="{text(edit_url)}">Edit this incident\'s source file</a></p>'
+        )
+    return "\n\n".join(blocks) + "\n"
