@@ -12,16 +12,13 @@ per test function, so the folder is not a function-scoped fixture).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import jinja2
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -194,48 +191,32 @@ def check_only_diagnostics(root: Path, *, one_line: bool = False) -> CheckResult
     return result
 
 
-class _Templates(jinja2.BytecodeCache):
-    """Compiled templates shared by the many Renderers of a fuzz run (5x faster)."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATES = _Templates()
-
-
 def render_everything(result: CheckResult, config: Any) -> None:
     """Every generated page, catalogue section and export of a valid project."""
     from incident_loop.exports import export_files, render_export
     from incident_loop.render import Renderer, SiteModel
     from incident_loop.urls import Urls
 
-    environment = functools.partial(jinja2.Environment, bytecode_cache=_TEMPLATES)
-    with mock.patch.object(jinja2, "Environment", environment):
-        model = SiteModel.build(result.project, result.analysis)
-        renderer = Renderer(model, Urls(True))
-        pages = renderer.pages()
-        assert pages
-        for page in pages:
-            page.prefix()  # incident headers are rendered lazily
-        for kind, entries in (
-            ("integrations", result.project.partners),
-            ("sites", result.project.sites),
-            ("runbooks", result.project.runbooks),
-        ):
-            for slug in entries:
-                renderer.catalogue_section(kind, slug)
-        export_files(model, renderer.urls, None)
-        for what in ("incidents", "actions", "trends"):
-            for output_format in ("json", "csv"):
-                render_export(result, config, what, output_format)
+    # The templates are compiled once: the Renderer keeps them in Jinja's bytecode cache.
+    model = SiteModel.build(result.project, result.analysis)
+    renderer = Renderer(model, Urls(True))
+    pages = renderer.pages()
+    assert pages
+    for page in pages:
+        if page.header is not None:  # incident headers are rendered when the page is built
+            page.header.early()
+            page.header.late([slug for _, slug in page.header.headings()], permalink=True)
+    for kind, entries in (
+        ("integrations", result.project.partners),
+        ("sites", result.project.sites),
+        ("runbooks", result.project.runbooks),
+    ):
+        for slug in entries:
+            renderer.catalogue_section(kind, slug)
+    export_files(model, renderer.urls, None)
+    for what in ("incidents", "actions", "trends"):
+        for output_format in ("json", "csv"):
+            render_export(result, config, what, output_format)
 
 
 # ---------------------------------------------------------------------------- incident fields

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -322,7 +323,6 @@ def log_rows(
     return Markup("".join(out))
 
 
-LATE = "<!-- late -->"
 _EXCLUDED_NOTE = (
     '<p class="il-note">This incident is excluded from metrics (a drill or a false alarm): it is '
     "not counted in trends, repeats or the decision rule.</p>"
@@ -334,167 +334,189 @@ _NOT_QUALIFYING = (
 )
 
 
-def incident_header(
-    links: Links,
-    facts: IncidentFacts,
-    actions: list[ActionFacts],
-    related: dict[str, IncidentFacts],
-    zone: dt.tzinfo,
-    edit_url: str | None = None,
-) -> str:
-    """The generated part of an incident page, before the author's body.
+@dataclass(frozen=True)
+class IncidentHeader:
+    """The generated part of an incident page, put before the author's body.
 
-    Markdown headings and HTML blocks separated by blank lines (see ``render.split_sections``);
-    a block that starts with ``<!-- late -->`` is put into the page after search indexing.
-    ``related`` maps the ids of other incidents this one names to their facts.
+    In the page: the title, the badges, the facts table (symptoms, mitigation, root cause: the
+    words worth finding with search), then sections with headings (durations, scope, runbooks,
+    decision rule, related incidents, actions). The plugin puts :meth:`early` into the page when
+    MkDocs has converted its markdown, and :meth:`late` (the badges and the sections) when the
+    page is written, after the search plugin has indexed it: their words would only add noise
+    to search, and thousands of them would otherwise be held in memory until then.
     """
-    incident = facts.record.incident
-    project = links.project
-    blocks = [f'<h1 class="il-title">{text(incident.id)}: {text(incident.title)}</h1>']
 
-    badges = [
-        f'<span class="il-badge il-sev il-sev--{text(css_token(incident.severity))}">'
-        f"Severity {text(incident.severity)}</span>",
-        f'<span class="il-badge">Category {text(incident.category)}</span>',
-        f'<span class="il-badge">Failure mode {mode_title(project, incident.failure_mode)}</span>',
-    ]
-    if facts.repeat_of:
-        badges.append(
-            '<span class="il-badge il-badge--repeat">↻ Repeat of '
-            f'<a href="{text(links.incident(facts.repeat_of))}">{text(facts.repeat_of)}</a></span>'
-        )
-    if facts.excluded:
-        badges.append('<span class="il-badge il-badge--excluded">Excluded from metrics</span>')
-    rows = [
-        f"<tr><th>Symptoms</th><td>{text(incident.symptoms)}</td></tr>",
-        f"<tr><th>Mitigation</th><td>{text(incident.mitigation)}</td></tr>",
-    ]
-    if incident.root_cause:
-        rows.append(f"<tr><th>Root cause</th><td>{text(incident.root_cause)}</td></tr>")
-    if incident.contributing_factors:
-        factors = "".join(f"<li>{text(f)}</li>\n" for f in incident.contributing_factors)
-        rows.append(f"<tr><th>Contributing factors</th><td><ul>\n{factors}</ul></td></tr>")
-    rows.append(f"<tr><th>Detected by</th><td>{text(incident.detection_source)}</td></tr>")
-    if incident.trigger:
-        rolled = {True: " (rolled back)", False: " (not rolled back)", None: ""}[
-            incident.rolled_back
+    links: Links
+    facts: IncidentFacts
+    actions: list[ActionFacts]
+    #: Facts of every incident, to name the related ones.
+    incidents: dict[str, IncidentFacts]
+    zone: dt.tzinfo
+    edit_url: str | None = None
+
+    def headings(self) -> list[tuple[str, str]]:
+        """The sections' headings, as ``(text, anchor)``, for the table of contents."""
+        incident, facts = self.facts.record.incident, self.facts
+        titles = ["Durations", "Scope"]
+        if incident.runbooks or incident.links:
+            titles.append("Runbooks and links")
+        titles.append("Decision rule")
+        if facts.repeated_by or facts.related:
+            titles.append("Related incidents")
+        titles.append("Actions")
+        return [(title, title.lower().replace(" ", "-")) for title in titles]
+
+    def early(self) -> tuple[str, str]:
+        """The title and the facts table."""
+        incident = self.facts.record.incident
+        rows = [
+            f"<tr><th>Symptoms</th><td>{text(incident.symptoms)}</td></tr>",
+            f"<tr><th>Mitigation</th><td>{text(incident.mitigation)}</td></tr>",
         ]
-        rows.append(
-            f"<tr><th>Trigger</th><td>{text(incident.trigger.replace('_', ' '))}{rolled}</td></tr>"
+        if incident.root_cause:
+            rows.append(f"<tr><th>Root cause</th><td>{text(incident.root_cause)}</td></tr>")
+        if incident.contributing_factors:
+            factors = "".join(f"<li>{text(f)}</li>\n" for f in incident.contributing_factors)
+            rows.append(f"<tr><th>Contributing factors</th><td><ul>\n{factors}</ul></td></tr>")
+        rows.append(f"<tr><th>Detected by</th><td>{text(incident.detection_source)}</td></tr>")
+        if incident.trigger:
+            rolled = {True: " (rolled back)", False: " (not rolled back)", None: ""}[
+                incident.rolled_back
+            ]
+            trigger = text(incident.trigger.replace("_", " "))
+            rows.append(f"<tr><th>Trigger</th><td>{trigger}{rolled}</td></tr>")
+        if incident.manual_hours is not None:
+            rows.append(f"<tr><th>Manual work</th><td>{incident.manual_hours:g} hours</td></tr>")
+        return (
+            f'<h1 class="il-title">{text(incident.id)}: {text(incident.title)}</h1>',
+            '<table class="il-facts">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>",
         )
-    if incident.manual_hours is not None:
-        rows.append(f"<tr><th>Manual work</th><td>{incident.manual_hours:g} hours</td></tr>")
-    blocks.append(
-        f'{LATE}\n<p class="il-badges">\n' + "\n".join(badges) + "\n</p>\n\n"
-        '<table class="il-facts">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>"
-    )
 
-    resolve = (
-        f"{duration(facts.time_to_resolve)} (time to resolve)"
-        if facts.time_to_resolve is not None
-        else "not yet resolved"
-    )
-    blocks += [
-        "## Durations",
-        f"{LATE}\n<table>\n<thead><tr><th>Step</th><th>When</th><th>Since impact started</th>"
-        "</tr></thead>\n<tbody>\n"
-        f"<tr><td>Impact started</td><td>{text(when(incident.started_at))}</td><td>–</td></tr>\n"
-        f"<tr><td>Detected</td><td>{text(when(incident.detected_at))}</td>"
-        f"<td>{duration(facts.time_to_detect)} (time to detect)</td></tr>\n"
-        f"<tr><td>Mitigated</td><td>{text(when(incident.mitigated_at))}</td>"
-        f"<td>{duration(facts.time_to_mitigate)} (time to mitigate)</td></tr>\n"
-        f"<tr><td>Resolved</td><td>{text(when(incident.resolved_at))}</td><td>{resolve}</td></tr>\n"
-        "</tbody>\n</table>",
-    ]
+    def late(self, anchors: list[str], *, permalink: bool) -> tuple[str, str]:
+        """The badges, and the sections with ``anchors`` as the ids of their headings."""
+        links, facts = self.links, self.facts
+        incident = facts.record.incident
+        project = links.project
+        badges = [
+            f'<span class="il-badge il-sev il-sev--{text(css_token(incident.severity))}">'
+            f"Severity {text(incident.severity)}</span>",
+            f'<span class="il-badge">Category {text(incident.category)}</span>',
+            '<span class="il-badge">Failure mode '
+            f"{mode_title(project, incident.failure_mode)}</span>",
+        ]
+        if facts.repeat_of:
+            badges.append(
+                '<span class="il-badge il-badge--repeat">↻ Repeat of '
+                f'<a href="{text(links.incident(facts.repeat_of))}">{text(facts.repeat_of)}</a>'
+                "</span>"
+            )
+        if facts.excluded:
+            badges.append('<span class="il-badge il-badge--excluded">Excluded from metrics</span>')
 
-    scope = []
-    for slug in incident.scope.partners:
-        url = links.partner(slug)
-        name = (
-            f'<a href="{text(url)}">{text(project.partners[slug].data.name)}</a>'
-            if url
-            else text(slug)
+        blocks = [self._durations(), self._scope()]
+        if incident.runbooks or incident.links:
+            blocks.append(self._links())
+        blocks.append(self._decision())
+        if facts.repeated_by or facts.related:
+            blocks.append(self._related())
+        table = str(action_rows(links, self.actions)).rstrip("\n")
+        blocks.append(table if self.actions else "<p>No actions yet.</p>")
+        parts = []
+        for (title, _), anchor, block in zip(self.headings(), anchors, blocks, strict=True):
+            link = (
+                f'<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a>'
+                if permalink
+                else ""
+            )
+            parts += [f'<h2 id="{anchor}">{title}{link}</h2>', block]
+        if self.edit_url:
+            parts.append(
+                f'<p class="il-source"><a href="{text(self.edit_url)}">'
+                "Edit this incident's source file</a></p>"
+            )
+        return '<p class="il-badges">\n' + "\n".join(badges) + "\n</p>", "\n".join(parts)
+
+    def _durations(self) -> str:
+        facts, incident = self.facts, self.facts.record.incident
+        resolve = (
+            f"{duration(facts.time_to_resolve)} (time to resolve)"
+            if facts.time_to_resolve is not None
+            else "not yet resolved"
         )
-        scope.append(f"<li>Partner: {name}</li>")
-    for slug in incident.scope.sites:
-        url = links.site(slug)
-        name = (
-            f'<a href="{text(url)}">{text(project.sites[slug].data.name)}</a>'
-            if url
-            else text(slug)
+        return (
+            "<table>\n<thead><tr><th>Step</th><th>When</th><th>Since impact started</th>"
+            "</tr></thead>\n<tbody>\n"
+            f"<tr><td>Impact started</td><td>{text(when(incident.started_at))}</td><td>–</td></tr>\n"
+            f"<tr><td>Detected</td><td>{text(when(incident.detected_at))}</td>"
+            f"<td>{duration(facts.time_to_detect)} (time to detect)</td></tr>\n"
+            f"<tr><td>Mitigated</td><td>{text(when(incident.mitigated_at))}</td>"
+            f"<td>{duration(facts.time_to_mitigate)} (time to mitigate)</td></tr>\n"
+            f"<tr><td>Resolved</td><td>{text(when(incident.resolved_at))}</td>"
+            f"<td>{resolve}</td></tr>\n</tbody>\n</table>"
         )
-        scope.append(f"<li>Site: {name}</li>")
-    scope += [f"<li>Segment: {text(segment)}</li>" for segment in incident.scope.segments]
-    blocks += [
-        "## Scope",
-        f'{LATE}\n<ul class="il-scope">\n' + "".join(s + "\n" for s in scope) + "</ul>",
-    ]
 
-    if incident.runbooks or incident.links:
-        items: list[str] = []
+    def _scope(self) -> str:
+        links, project = self.links, self.links.project
+        scope = self.facts.record.incident.scope
+        items = []
+        for slug in scope.partners:
+            url = links.partner(slug)
+            name = project.partners[slug].data.name if url else ""
+            items.append(f"<li>Partner: {_link(url, name) if url else text(slug)}</li>\n")
+        for slug in scope.sites:
+            url = links.site(slug)
+            name = project.sites[slug].data.name if url else ""
+            items.append(f"<li>Site: {_link(url, name) if url else text(slug)}</li>\n")
+        items += [f"<li>Segment: {text(segment)}</li>\n" for segment in scope.segments]
+        return '<ul class="il-scope">\n' + "".join(items) + "</ul>"
+
+    def _links(self) -> str:
+        links, project = self.links, self.links.project
+        incident = self.facts.record.incident
+        items = []
         for slug in incident.runbooks:
             url = links.runbook(slug)
-            name = (
-                f'<a href="{text(url)}">{text(project.runbooks[slug].data.title)}</a>'
-                if url
-                else text(slug)
-            )
-            items.append(f"<li>Runbook: {name}</li>\n")
+            name = project.runbooks[slug].data.title if url else ""
+            items.append(f"<li>Runbook: {_link(url, name) if url else text(slug)}</li>\n")
         for link in incident.links:
             href = safe_href(link.url)
-            items.append(
-                f'<li><a href="{text(href)}">{text(link.title)}</a></li>\n'
-                if href
-                else f"<li>{text(link.title)}</li>\n"
-            )
-        blocks += [
-            "## Runbooks and links",
-            f'{LATE}\n<ul class="il-links">\n' + "".join(items) + "</ul>",
-        ]
+            items.append(f"<li>{_link(href, link.title) if href else text(link.title)}</li>\n")
+        return '<ul class="il-links">\n' + "".join(items) + "</ul>"
 
-    if facts.excluded:
-        decision = _EXCLUDED_NOTE
-    elif facts.reasons:
-        reasons = []
-        for reason in facts.reasons:
-            if reason.code == "repeat" and facts.repeat_of:
-                reasons.append(
-                    f'<li>repeat of <a href="{text(links.incident(facts.repeat_of))}">'
-                    f"{text(facts.repeat_of)}</a></li>\n"
-                )
-            else:
-                reasons.append(f"<li>{text(reason.text)}</li>\n")
-        decision = (
+    def _decision(self) -> str:
+        facts = self.facts
+        if facts.excluded:
+            return _EXCLUDED_NOTE
+        if not facts.reasons:
+            return _NOT_QUALIFYING
+        reasons = [
+            f"<li>repeat of {_link(self.links.incident(facts.repeat_of), facts.repeat_of)}</li>\n"
+            if reason.code == "repeat" and facts.repeat_of
+            else f"<li>{text(reason.text)}</li>\n"
+            for reason in facts.reasons
+        ]
+        return (
             "<p>This incident must turn into backlog work because:</p>\n"
             '<ul class="il-reasons">\n' + "".join(reasons) + "</ul>"
         )
-    else:
-        decision = _NOT_QUALIFYING
-    blocks += ["## Decision rule", f"{LATE}\n{decision}"]
 
-    if facts.repeated_by or facts.related:
+    def _related(self) -> str:
+        facts, links = self.facts, self.links
         items = [
-            f'<li>Repeated by <a href="{text(links.incident(other))}">{text(other)}</a>: '
-            f"{text(related[other].record.incident.title)}</li>\n"
+            f"<li>Repeated by {_link(links.incident(other), other)}: "
+            f"{text(self.incidents[other].record.incident.title)}</li>\n"
             for other in facts.repeated_by
         ]
         for other in facts.related:
             if other in facts.repeated_by or other == facts.repeat_of:
                 continue
-            record = related[other].record.incident
+            incident = self.incidents[other].record.incident
             items.append(
-                f'<li>Same failure mode: <a href="{text(links.incident(other))}">{text(other)}</a> '
-                f"({day(record.started_at, zone)}): {text(record.title)}</li>\n"
+                f"<li>Same failure mode: {_link(links.incident(other), other)} "
+                f"({day(incident.started_at, self.zone)}): {text(incident.title)}</li>\n"
             )
-        blocks += [
-            "## Related incidents",
-            f'{LATE}\n<ul class="il-related">\n' + "".join(items) + "</ul>",
-        ]
+        return '<ul class="il-related">\n' + "".join(items) + "</ul>"
 
-    table = str(action_rows(links, actions)).rstrip("\n") if actions else "<p>No actions yet.</p>"
-    blocks += ["## Actions", f"{LATE}\n{table}"]
-    if edit_url:
-        blocks.append(
-            f'{LATE}\n<p class="il-source"><a href="{text(edit_url)}">Edit this incident\'s source file</a></p>'
-        )
-    return "\n\n".join(blocks) + "\n"
+
+def _link(href: str, label: str) -> str:
+    return f'<a href="{text(href)}">{text(label)}</a>'

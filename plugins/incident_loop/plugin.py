@@ -26,6 +26,7 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
 from .exports import export_files
+from .pieces import IncidentHeader
 from .pipeline import CheckResult, check_project, edit_url
 from .render import (
     ASSET_CSS,
@@ -33,7 +34,6 @@ from .render import (
     CATALOGUE_KINDS,
     FRAGMENT,
     Renderer,
-    Section,
     SiteModel,
     inject,
     insert_section,
@@ -95,7 +95,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.user_indexes: set[str] = set()
         #: HTML of generated blocks by page, put into the finished page (see GeneratedPage).
         self.late_fragments: dict[str, dict[int, str]] = {}
-        self.prefixes: dict[str, Callable[[], tuple[Section, ...]]] = {}
+        #: Incident headers to put into their page (``on_page_content``), then to finish
+        #: (``on_post_page``) with the anchors their headings were given.
+        self.headers: dict[str, IncidentHeader] = {}
+        self.pending_headers: dict[str, tuple[IncidentHeader, list[str]]] = {}
+        #: Markdown of generated pages that is made when MkDocs reads the page.
+        self.sources: dict[str, Callable[[], str]] = {}
         self.permalink = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -150,14 +155,18 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
         self.late_fragments = {}
-        self.prefixes = {}
+        self.headers = {}
+        self.sources = {}
+        self.pending_headers = {}
         self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
         for page in self.renderer.pages(self.edit_urls, user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
             if page.late_fragments:
                 self.late_fragments[page.src] = page.late_fragments
-            if page.prefix_source:
-                self.prefixes[page.src] = page.prefix
+            if page.header is not None:
+                self.headers[page.src] = page.header
+            if page.source is not None:
+                self.sources[page.src] = page.source
         for name, content in export_files(self.model, self.renderer.urls, config.site_url).items():
             _add(files, config, name, content, in_nav=False)
         for asset in (ASSET_CSS, ASSET_JS):
@@ -186,47 +195,47 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.late_fragments[page.file.src_uri] = dict(enumerate(fragments))
         return insert_section(markdown, skeleton)
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        source = self.sources.pop(page.file.src_uri, None)
+        return source() if source is not None else None
+
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        prefix = self.prefixes.pop(page.file.src_uri, None)
-        if prefix:
-            html = self._prepend(page, prefix(), html)
+        header = self.headers.pop(page.file.src_uri, None)
+        if header is not None:
+            html = self._prepend(page, header, html)
         return html
 
-    def _prepend(self, page: Page, sections: tuple[Section, ...], html: str) -> str:
-        """Put generated sections before the page's own content and into its table of contents."""
+    def _prepend(self, page: Page, header: IncidentHeader, html: str) -> str:
+        """Put an incident's header before its body, and its headings into the page's contents.
+
+        The badges and the sections are placeholders until :meth:`on_post_page`.
+        """
         taken = {item.id for item in _walk_toc(page.toc.items)}
-        parts: list[str] = []
         anchors: list[AnchorLink] = []
-        late: dict[int, str] = {}
-        for section in sections:
-            text = section.html
-            if section.heading is not None:
-                level, title, slug = section.heading
-                anchor_id = slug
-                while anchor_id in taken:
-                    anchor_id += "_1"
-                taken.add(anchor_id)
-                link = (
-                    f'<a class="headerlink" href="#{anchor_id}" title="Permanent link">&para;</a>'
-                    if self.permalink
-                    else ""
-                )
-                text = f'<h{level} id="{anchor_id}">{escape(title)}{link}</h{level}>'
-                anchors.append(AnchorLink(escape(title), anchor_id, level))
-            if section.late:
-                late[len(late) + LATE_OFFSET] = text
-                text = FRAGMENT.format(len(late) - 1 + LATE_OFFSET)
-            parts.append(text)
-        if late:
-            self.late_fragments.setdefault(page.file.src_uri, {}).update(late)
+        ids: list[str] = []
+        for title, slug in header.headings():
+            anchor_id = slug
+            while anchor_id in taken:
+                anchor_id += "_1"
+            taken.add(anchor_id)
+            ids.append(anchor_id)
+            anchors.append(AnchorLink(escape(title), anchor_id, 2))
         page.toc.items[0:0] = anchors
-        return "\n".join(parts) + "\n" + html
+        self.pending_headers[page.file.src_uri] = (header, ids)
+        title, facts = header.early()
+        badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
+        return "\n".join([title, badges, facts, sections]) + "\n" + html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin indexed the page (on_page_context): see GeneratedPage.
-        fragments = self.late_fragments.pop(page.file.src_uri, None)
+        fragments = self.late_fragments.pop(page.file.src_uri, None) or {}
+        pending = self.pending_headers.pop(page.file.src_uri, None)
+        if pending is not None:
+            header, ids = pending
+            badges, sections = header.late(ids, permalink=self.permalink)
+            fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
         return inject(output, fragments) if fragments else output
 
     def on_page_context(

@@ -27,7 +27,7 @@ from .catalogue import CatalogueIndex, build_catalogue
 from .charts import Chart, Series, layout
 from .diagnostics import number_text
 from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
-from .pieces import Links, css_token, duration, one_paragraph, safe_href, when
+from .pieces import IncidentHeader, Links, css_token, duration, one_paragraph, safe_href, when
 from .trends import Trends, compute_trends
 from .urls import Urls, action_anchor
 from .validate import Project
@@ -47,15 +47,6 @@ def incident_src(incident_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Section:
-    """A heading of a generated page, or a block of its HTML."""
-
-    html: str
-    heading: tuple[int, str, str] | None = None  # (level, text, id)
-    late: bool = False
-
-
-@dataclass(frozen=True)
 class GeneratedPage:
     src: str
     #: Markdown for MkDocs: front matter, headings and placeholders (see :func:`split_blocks`).
@@ -65,13 +56,15 @@ class GeneratedPage:
     #: indexed the page: tables that list many incidents or actions (the pages they list are
     #: indexed themselves).
     late_fragments: dict[int, str] = field(default_factory=dict)
-    #: Renders the sections put before the page's own content (headings go into the table of
-    #: contents). Called when MkDocs builds the page, so that thousands of incident headers are
-    #: not all held in memory at once.
-    prefix_source: Callable[[], str] | None = None
+    #: An incident page's generated header, rendered in parts when MkDocs builds the page, so
+    #: that thousands of them are never all held in memory at once.
+    header: IncidentHeader | None = None
+    #: Makes the markdown when MkDocs reads the page (``content`` is then empty): an incident
+    #: page's front matter and body, not held from the start of the build until then.
+    source: Callable[[], str] | None = None
 
-    def prefix(self) -> tuple[Section, ...]:
-        return tuple(split_sections(self.prefix_source())) if self.prefix_source else ()
+    def markdown(self) -> str:
+        return self.source() if self.source is not None else self.content
 
 
 FRAGMENT = "<!-- incident-loop fragment {} -->"
@@ -112,40 +105,6 @@ def split_blocks(text: str) -> tuple[str, list[str], list[bool]]:
             skeleton.append(paragraph)
             previous = None
     return "\n\n".join(skeleton) + "\n", fragments, late
-
-
-def split_sections(text: str) -> list[Section]:
-    """Rendered markdown of headings and HTML blocks, as sections to put into the HTML directly.
-
-    Used for incident pages, of which there are thousands: their generated part never goes
-    through Python-Markdown at all (a heading or an HTML block costs about a millisecond there),
-    and their headings are added to the page's table of contents by the plugin. A heading is late
-    (see :func:`split_blocks`) when the block under it is.
-    """
-    sections: list[Section] = []
-    for paragraph in _PARAGRAPHS.split(text):
-        stripped = paragraph.strip()
-        if not stripped:
-            continue
-        match = _HEADING.match(stripped)
-        if match:
-            level, title = len(match[1]), match[2].strip()
-            slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-            sections.append(Section("", (level, title, slug)))
-        elif (
-            stripped.startswith(LATE)
-            and sections
-            and sections[-1].heading
-            and not sections[-1].html
-        ):
-            sections[-1] = Section("", sections[-1].heading, late=True)
-            sections.append(Section(stripped, late=True))
-        else:
-            sections.append(Section(stripped, late=stripped.startswith(LATE)))
-    return sections
-
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 
 
 def inject(html: str, fragments: dict[int, str]) -> str:
@@ -307,28 +266,17 @@ class Renderer:
     # ------------------------------------------------------------------ incidents
 
     def incident_page(self, facts: IncidentFacts, edit_url: str | None = None) -> GeneratedPage:
-        incident = facts.record.incident
-        src = incident_src(incident.id)
-        tags = [incident.severity, incident.category, incident.failure_mode]
-        tags += list(incident.scope.partners) + list(incident.tags)
-        meta = {
-            "title": meta_title(f"{incident.id}: {incident.title}"),
-            "description": meta_title(incident.symptoms[:200]),
-            "tags": [html.escape(t, quote=True) for t in dict.fromkeys(tags)],
-            "render_macros": False,
-            "incident_loop": {"incident": incident.id},
-        }
-        header = partial(
-            fast.incident_header,
+        src = incident_src(facts.id)
+        header = IncidentHeader(
             self.links(src),
             facts,
-            self.analysis.incident_actions(incident.id),
+            self.analysis.incident_actions(facts.id),
             self.analysis.incidents,
             self.settings.zone,
             edit_url,
         )
-        content = front_matter(meta) + _user_body(facts)
-        return GeneratedPage(src, content, False, prefix_source=header)
+        source = partial(incident_markdown, facts)
+        return GeneratedPage(src, "", False, header=header, source=source)
 
     def incident_log(self) -> GeneratedPage:
         rows = list(self.analysis.incidents.values())
@@ -644,6 +592,21 @@ def insert_section(markdown: str, section: str) -> str:
 
 def number(value: float | None) -> str:
     return "–" if value is None else number_text(value)
+
+
+def incident_markdown(facts: IncidentFacts) -> str:
+    """An incident page's markdown: front matter for MkDocs and the theme, then the body."""
+    incident = facts.record.incident
+    tags = [incident.severity, incident.category, incident.failure_mode]
+    tags += list(incident.scope.partners) + list(incident.tags)
+    meta = {
+        "title": meta_title(f"{incident.id}: {incident.title}"),
+        "description": meta_title(incident.symptoms[:200]),
+        "tags": [html.escape(t, quote=True) for t in dict.fromkeys(tags)],
+        "render_macros": False,
+        "incident_loop": {"incident": incident.id},
+    }
+    return front_matter(meta) + _user_body(facts)
 
 
 def _user_body(facts: IncidentFacts) -> str:
