@@ -33,10 +33,35 @@ class SourceFile:
     path: Path
     rel: str
     data: Any = None
-    lines: dict[KeyPath, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     problems: list[Diagnostic] = field(default_factory=list)
+    #: The YAML text, its first line in the file and the line a missing top-level key is
+    #: reported on: what :attr:`lines` is worked out from.
+    yaml_text: str = ""
+    yaml_line: int = 1
+    root_line: int = 1
+    _lines: dict[KeyPath, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> dict[KeyPath, int]:
+        """The line of every key and list item, by key path.
+
+        Worked out again from the YAML text the first time a message needs a line: most files
+        never have one, and the map of a 45-line front matter takes more memory than its text.
+        """
+        if self._lines is None:
+            self._lines = {(): self.root_line}
+            if self.data is not None:
+                try:
+                    document = read_yaml(
+                        self.yaml_text, first_line=self.yaml_line, root_line=self.root_line
+                    )
+                except YamlProblem:  # pragma: no cover - it was read once already
+                    pass
+                else:
+                    self._lines = document.lines
+        return self._lines
 
     def line(self, key_path: KeyPath) -> int:
         """Line of ``key_path``, or of its nearest parent that exists (for a missing key)."""
@@ -224,15 +249,15 @@ _READERS = {"markdown": _read_markdown, "yaml": _read_yaml_file}
 
 
 def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_line: int) -> None:
+    source.yaml_text, source.yaml_line, source.root_line = text, first_line, root_line
     try:
-        document = read_yaml(text, first_line=first_line, root_line=root_line)
+        document = read_yaml(text, first_line=first_line, root_line=root_line, lines=False)
     except YamlProblem as problem:
         source.problems.append(
             Diagnostic(source.rel, problem.line, "error", "yaml", problem.message)
         )
         return
     source.data = document.data
-    source.lines = document.lines
     for line, key_path, message in document.problems:
         source.problems.append(Diagnostic(source.rel, line, "error", field_name(key_path), message))
 

@@ -57,11 +57,15 @@ class YamlDocument:
     problems: list[tuple[int, KeyPath, str]] = field(default_factory=list)
 
 
-def read_yaml(text: str, *, first_line: int = 1, root_line: int | None = None) -> YamlDocument:
+def read_yaml(
+    text: str, *, first_line: int = 1, root_line: int | None = None, lines: bool = True
+) -> YamlDocument:
     """Parse ``text`` whose first line is line ``first_line`` of its file.
 
     ``root_line`` is recorded for the empty path (the line a missing top-level key is reported on).
-    Raises :class:`YamlProblem` for syntax errors, refused tags and alias bombs.
+    With ``lines=False`` only that one is: the map of every key's line is left out (the caller
+    parses again when it needs one). Raises :class:`YamlProblem` for syntax errors, refused
+    tags and alias bombs.
     """
     offset = first_line - 1
     try:
@@ -82,11 +86,16 @@ def read_yaml(text: str, *, first_line: int = 1, root_line: int | None = None) -
         ) from None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         raise YamlProblem(first_line, f"YAML error: {exc}") from None
-    walker = _Walker(offset)
-    lines: dict[KeyPath, int] = {(): root_line if root_line is not None else first_line}
-    walker.lines = lines
-    data = None if node is None else walker.build(node, (), 0)
-    return YamlDocument(data=data, lines=lines, problems=walker.problems)
+    walker = _Walker(offset, lines)
+    walker.lines[()] = root_line if root_line is not None else first_line
+    try:
+        data = None if node is None else walker.build(node, (), 0)
+    except YamlProblem:
+        if lines:
+            raise
+        # The message names the line of the top-level key, which only the map knows.
+        return read_yaml(text, first_line=first_line, root_line=root_line, lines=True)
+    return YamlDocument(data=data, lines=walker.lines, problems=walker.problems)
 
 
 def _syntax_hint(problem: str) -> str:
@@ -100,10 +109,12 @@ def _syntax_hint(problem: str) -> str:
 
 
 class _Walker:
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, lines: bool = True) -> None:
         self.offset = offset
         self.count = 0
+        #: Where the lines of keys and items go; a throw-away dict when they are not wanted.
         self.lines: dict[KeyPath, int] = {}
+        self.track = lines
         self.problems: list[tuple[int, KeyPath, str]] = []
         self.constructor = SafeConstructor()
 
@@ -130,7 +141,8 @@ class _Walker:
             self.check_tag(node, _TAG + "seq")
             items = []
             for index, item in enumerate(node.value):
-                self.lines[path + (index,)] = self.line_of(item)
+                if self.track:
+                    self.lines[path + (index,)] = self.line_of(item)
                 items.append(self.build(item, path + (index,), depth + 1))
             return items
         if isinstance(node, MappingNode):
@@ -179,7 +191,8 @@ class _Walker:
                 )
                 continue
             first_seen[key] = line
-            self.lines[path + (key,)] = line
+            if self.track:
+                self.lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
 
