@@ -196,8 +196,19 @@ Url = Annotated[str, AfterValidator(_url)]
 TextList = Annotated[list[Text], BeforeValidator(_none_to_empty)]
 
 
+#: What every validated model says when asked which fields were set (see ``_Model``).
+_NOT_TRACKED: Any = frozenset()
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    def model_post_init(self, context: Any, /) -> None:
+        # pydantic keeps the names of the fields given in a set per instance, for
+        # `model_dump(exclude_unset=True)`, which nothing here uses; for an incident that set
+        # is larger than its values (2 KiB), and thousands of incidents are kept for a build.
+        # The models are frozen, so nothing adds to it (a frozenset would refuse).
+        object.__setattr__(self, "__pydantic_fields_set__", _NOT_TRACKED)
 
 
 class Link(_Model):

@@ -15,6 +15,7 @@ small walker that:
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,7 +180,9 @@ class _Walker:
                 )
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALAR_TAGS:
                 raise YamlProblem(line, "a key must be a plain name like `severity`")
-            key = key_node.value  # as written: `yes` stays `yes`, `2026-01-01` stays text
+            # As written (`yes` stays `yes`, `2026-01-01` stays text), and interned: thousands of
+            # files repeat the same few dozen keys.
+            key = sys.intern(key_node.value)
             if key in first_seen:
                 self.problems.append(
                     (
