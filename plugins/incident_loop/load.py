@@ -28,34 +28,61 @@ OUTSIDE_PROJECT = (
 
 @dataclass
 class SourceFile:
-    """One file as read: its data (``None`` when unreadable), key lines and markdown body."""
+    """One file as read: its data (``None`` when unreadable), key lines and markdown body.
+
+    The text itself is not kept: the body is needed once per build (when MkDocs reads the
+    incident's page) and the YAML only when a message needs a line, so both are read from the
+    file again then. ``digest`` tells whether the file still holds the text that was read.
+    """
 
     path: Path
     rel: str
     data: Any = None
-    body: str = ""
     body_line: int = 1
     problems: list[Diagnostic] = field(default_factory=list)
-    #: The YAML text, its first line in the file and the line a missing top-level key is
-    #: reported on: what :attr:`lines` is worked out from.
-    yaml_text: str = ""
-    yaml_line: int = 1
+    #: Lines (0-based, end excluded) of the YAML text, and the line a missing top-level key is
+    #: reported on; ``None`` when there is no YAML to read.
+    yaml_lines: tuple[int, int] | None = None
     root_line: int = 1
+    #: ``hash()`` of the text as read (after decoding and line-ending normalisation).
+    digest: int = 0
+    #: False when the file has no body (unreadable, or its front matter is not closed).
+    has_body: bool = True
     _lines: dict[KeyPath, int] | None = field(default=None, repr=False, compare=False)
+
+    def _text_lines(self) -> list[str] | None:
+        """The file's lines as they were read, or ``None`` if it has changed since."""
+        try:
+            text = _normalise(self.path.read_bytes().decode("utf-8-sig"))
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text.split("\n") if hash(text) == self.digest else None
+
+    @property
+    def body(self) -> str:
+        """The markdown after the front matter (the whole file when it has none)."""
+        if not self.has_body:
+            return ""
+        lines = self._text_lines()
+        if lines is None:  # changed while the build ran: the next build reads it again
+            return ""
+        return "\n".join(lines[self.body_line - 1 :])
 
     @property
     def lines(self) -> dict[KeyPath, int]:
         """The line of every key and list item, by key path.
 
-        Worked out again from the YAML text the first time a message needs a line: most files
-        never have one, and the map of a 45-line front matter takes more memory than its text.
+        Worked out again from the YAML the first time a message needs a line: most files never
+        have one, and the map of a 45-line front matter takes more memory than its text.
         """
         if self._lines is None:
             self._lines = {(): self.root_line}
-            if self.data is not None:
+            lines = self._text_lines() if self.data is not None and self.yaml_lines else None
+            if lines is not None and self.yaml_lines is not None:
+                start, end = self.yaml_lines
                 try:
                     document = read_yaml(
-                        self.yaml_text, first_line=self.yaml_line, root_line=self.root_line
+                        "\n".join(lines[start:end]), first_line=start + 1, root_line=self.root_line
                     )
                 except YamlProblem:  # pragma: no cover - it was read once already
                     pass
@@ -127,7 +154,11 @@ def _decode(path: Path, rel: str, max_size: int) -> tuple[str | None, list[Diagn
                 )
             ],
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return _normalise(text), []
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 #: Files already read, by what identifies their content: parsed once across ``mkdocs serve``
@@ -188,7 +219,9 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     text, problems = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is None:
+        source.has_body = False
         return source
+    source.digest = hash(text)
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         source.problems.append(
@@ -201,7 +234,6 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
                 "(`title: ...`), then a line `---`, then the text",
             )
         )
-        source.body = text
         return source
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
@@ -214,9 +246,10 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
                 "the front matter is not closed: add a line `---` after the last field",
             )
         )
+        source.has_body = False
         return source
-    source.body = "\n".join(lines[closing + 1 :])
     source.body_line = closing + 2
+    source.yaml_lines = (1, closing)
     _read_front_matter(source, "\n".join(lines[1:closing]), first_line=2, root_line=1)
     if source.data is None and not source.problems:
         source.problems.append(
@@ -237,10 +270,12 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
 
 
 def _read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
-    source = SourceFile(path=path, rel=rel)
+    source = SourceFile(path=path, rel=rel, has_body=False)
     text, problems = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is not None:
+        source.digest = hash(text)
+        source.yaml_lines = (0, text.count("\n") + 1)
         _read_front_matter(source, text, first_line=1, root_line=1)
     return source
 
@@ -249,7 +284,7 @@ _READERS = {"markdown": _read_markdown, "yaml": _read_yaml_file}
 
 
 def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_line: int) -> None:
-    source.yaml_text, source.yaml_line, source.root_line = text, first_line, root_line
+    source.root_line = root_line
     try:
         document = read_yaml(text, first_line=first_line, root_line=root_line, lines=False)
     except YamlProblem as problem:

@@ -1,0 +1,93 @@
+"""The reader keeps no text: bodies and key lines are read again from the file when needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from incident_loop.load import read_markdown, read_yaml_file
+from incident_loop.yamlio import YamlProblem, read_yaml
+
+TEXT = """\
+---
+id: INC-2026-001
+scope:
+  partners:
+    - dhl
+    - postnl
+---
+
+# Timeline
+
+Body line.
+"""
+
+
+def _source(tmp_path: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_markdown(path, name, 1 << 20)
+
+
+def test_body_and_lines_come_from_the_file(tmp_path: Path) -> None:
+    source = _source(tmp_path, "a.md", TEXT)
+    assert source.body == "\n# Timeline\n\nBody line.\n"
+    assert source.body_line == 8  # the line after the closing `---` (line 7)
+    # Lines counted in TEXT above: `id` 2, `scope` 3, `partners` 4, its items 5 and 6.
+    assert source.line(("id",)) == 2
+    assert source.line(("scope", "partners", 1)) == 6
+    assert source.line(("scope", "partners", 7)) == 4  # a missing item: its list's line
+    assert source.line(("severity",)) == 1  # a missing key: the opening `---`
+
+
+def test_a_file_changed_after_reading_gives_no_stale_text(tmp_path: Path) -> None:
+    source = _source(tmp_path, "b.md", TEXT)
+    (tmp_path / "b.md").write_text(TEXT.replace("dhl", "ups"), encoding="utf-8")
+    assert source.body == ""  # not the new body under the old front matter
+    assert source.line(("scope", "partners", 1)) == 1  # lines of the text read are gone too
+
+
+def test_crlf_and_bom_read_back_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "c.md"
+    path.write_bytes(b"\xef\xbb\xbf" + TEXT.replace("\n", "\r\n").encode())
+    source = read_markdown(path, "c.md", 1 << 20)
+    assert source.body == "\n# Timeline\n\nBody line.\n"
+    assert source.line(("scope", "partners", 0)) == 5
+
+
+def test_files_without_a_body(tmp_path: Path) -> None:
+    unclosed = _source(tmp_path, "d.md", "---\nid: x\n")
+    assert unclosed.body == ""
+    no_front_matter = _source(tmp_path, "e.md", "# Just text\n")
+    assert no_front_matter.body == "# Just text\n"
+    path = tmp_path / "modes.yml"
+    path.write_text("a:\n  title: A\nb:\n  title: B\n", encoding="utf-8")
+    modes = read_yaml_file(path, "modes.yml", 1 << 20)
+    assert modes.body == ""
+    assert modes.line(("b", "title")) == 4
+
+
+def test_reading_without_the_line_map_gives_the_same_data() -> None:
+    text = "a: 1\nb:\n  - x\n  - {c: 2026-01-02}\n"
+    full = read_yaml(text, first_line=2)
+    lean = read_yaml(text, first_line=2, lines=False)
+    assert lean.data == full.data
+    assert lean.lines == {(): 2}
+    assert full.lines[("b", 1, "c")] == 5
+
+
+def test_a_problem_found_without_the_line_map_names_the_same_line() -> None:
+    bomb = "x: 1\nlol: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    bomb += "".join(
+        f"l{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n" for i in range(6)
+    )
+    with pytest.raises(YamlProblem) as full:
+        read_yaml(bomb)
+    with pytest.raises(YamlProblem) as lean:
+        read_yaml(bomb, lines=False)
+    assert (lean.value.line, lean.value.message) == (full.value.line, full.value.message)
+    # lol has 10 values, l0 110, l1 1,110, l2 11,110 and l3 (line 6) 111,110: l3 overflows.
+    # The aliased node itself sits on line 2, which a reader without the map would name.
+    assert lean.value.line == 6
+    assert "more than 100,000 values" in lean.value.message
