@@ -213,7 +213,8 @@ def render_everything(result: CheckResult, config: Any) -> None:
     ):
         for slug in entries:
             renderer.catalogue_section(kind, slug)
-    export_files(model, renderer.urls, None)
+    for make in export_files(model, renderer.urls, None).values():
+        make()
     for what in ("incidents", "actions", "trends"):
         for output_format in ("json", "csv"):
             render_export(result, config, what, output_format)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
@@ -183,13 +183,19 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def export_files(model: SiteModel, urls: Urls, site_url: str | None) -> dict[str, str]:
-    """The files under ``api/`` of the built site."""
+#: The files under ``api/`` of the built site.
+EXPORTS = ("api/incidents.json", "api/actions.json", "api/trends.json", "api/actions.csv")
+
+
+def export_files(
+    model: SiteModel, urls: Urls, site_url: str | None
+) -> dict[str, Callable[[], str]]:
+    """The files under ``api/`` of the built site, each made when called (one at a time)."""
     return {
-        "api/incidents.json": to_json(incidents_data(model.analysis, urls)),
-        "api/actions.json": to_json(actions_data(model.analysis, urls)),
-        "api/trends.json": to_json(trends_data(model.trends)),
-        "api/actions.csv": actions_csv(model.analysis, urls, site_url),
+        "api/incidents.json": lambda: to_json(incidents_data(model.analysis, urls)),
+        "api/actions.json": lambda: to_json(actions_data(model.analysis, urls)),
+        "api/trends.json": lambda: to_json(trends_data(model.trends)),
+        "api/actions.csv": lambda: actions_csv(model.analysis, urls, site_url),
     }
 
 

@@ -156,14 +156,18 @@ def define_env(env: Any) -> None:
         """A table of incidents, newest first: ``incident_table(partner='dhl-parcel', limit=5)``."""
         rows = incidents(filters)[: _limit(limit)]
         renderer = data.renderer()
-        return Markup(renderer.render("macro_incidents.md.j2", data.page_src(), rows=rows))
+        return Markup(
+            renderer.render("macro_incidents.md.j2", data.page_src(), defer=False, rows=rows)
+        )
 
     @env.macro  # type: ignore[untyped-decorator]
     def open_actions(limit: int | None = None, **filters: Any) -> Markup:
         """Open actions answering the filtered incidents, overdue first."""
         rows = actions(filters)[: _limit(limit)]
         renderer = data.renderer()
-        return Markup(renderer.render("macro_actions.md.j2", data.page_src(), actions=rows))
+        return Markup(
+            renderer.render("macro_actions.md.j2", data.page_src(), defer=False, actions=rows)
+        )
 
     @env.macro  # type: ignore[untyped-decorator]
     def metric(name: str, **filters: Any) -> str:

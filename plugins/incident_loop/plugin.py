@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
-from .exports import export_files
+from .exports import EXPORTS, export_files
 from .pieces import IncidentHeader
 from .pipeline import CheckResult, check_project, edit_url
 from .render import (
@@ -167,8 +167,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 self.headers[page.src] = page.header
             if page.source is not None:
                 self.sources[page.src] = page.source
-        for name, content in export_files(self.model, self.renderer.urls, config.site_url).items():
-            _add(files, config, name, content, in_nav=False)
+        for name in EXPORTS:  # written in on_post_build, one at a time
+            _remove(files, name)
         for asset in (ASSET_CSS, ASSET_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop") / "assets" / name).read_text("utf-8")
@@ -230,7 +230,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin indexed the page (on_page_context): see GeneratedPage.
-        fragments = self.late_fragments.pop(page.file.src_uri, None) or {}
+        fragments: dict[int, str | Callable[[], str]] = {}
+        fragments.update(self.late_fragments.pop(page.file.src_uri, {}))
+        if self.renderer is not None:
+            fragments |= self.renderer.take_deferred(page.file.src_uri)
         pending = self.pending_headers.pop(page.file.src_uri, None)
         if pending is not None:
             header, ids = pending
@@ -246,20 +249,36 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             page.edit_url = self.edit_urls.get(str(meta.get("incident")))
         return context
 
+    # Before the search plugin writes its index, so that the two never take memory at once.
+    @event_priority(50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.model is None or self.renderer is None:
+            return
+        site_dir = Path(config.site_dir)
+        for name, make in export_files(self.model, self.renderer.urls, config.site_url).items():
+            target = site_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(make(), encoding="utf-8")
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
         return server
 
 
-def _add(files: Files, config: MkDocsConfig, src: str, content: str, *, in_nav: bool) -> None:
+def _remove(files: Files, src: str) -> None:
+    """Take a file of the docs folder out that a generated file replaces, saying so."""
     existing = files.get_file_from_path(src)
     if existing is not None:
         if existing.generated_by is None:
             log.warning(
-                f"{src} in the docs folder is replaced by the page incident-loop generates; "
+                f"{src} in the docs folder is replaced by the file incident-loop generates; "
                 "move its text elsewhere (an index.md of the catalogue folders is kept)"
             )
         files.remove(existing)
+
+
+def _add(files: Files, config: MkDocsConfig, src: str, content: str, *, in_nav: bool) -> None:
+    _remove(files, src)
     inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
     files.append(File.generated(config, src, content=content, inclusion=inclusion))

@@ -107,9 +107,20 @@ def split_blocks(text: str) -> tuple[str, list[str], list[bool]]:
     return "\n\n".join(skeleton) + "\n", fragments, late
 
 
-def inject(html: str, fragments: dict[int, str]) -> str:
-    """Put fragments of :func:`split_blocks` back into the page's HTML, by number."""
-    return _FRAGMENT_RE.sub(lambda match: fragments.get(int(match[1]), match[0]), html)
+def inject(html: str, fragments: dict[int, str | Callable[[], str]]) -> str:
+    """Put fragments of :func:`split_blocks` back into the page's HTML, by number.
+
+    A fragment may hold a placeholder of a deferred table (:func:`_later`), made here. Each
+    fragment is used once (taken out of ``fragments``), so nothing can expand forever.
+    """
+
+    def fragment(match: re.Match[str]) -> str:
+        value = fragments.pop(int(match[1]), None)
+        if value is None:
+            return match[0]
+        return inject(value() if callable(value) else value, fragments)
+
+    return _FRAGMENT_RE.sub(fragment, html)
 
 
 @dataclass
@@ -165,21 +176,46 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+#: Placeholders of deferred tables are numbered from here on each page.
+DEFERRED_OFFSET = 100_000
+
+
+def _later(context: jinja2.runtime.Context, make: Callable[[], Markup]) -> Markup:
+    """A table made when its page is written, or now when the render is not for a page.
+
+    MkDocs converts every page before it writes the first; the register, the log and the
+    catalogue pages list every action or incident, and would otherwise all be held in memory
+    from the start of the build. The table is a placeholder in the page until then.
+    """
+    pending = context.get("deferred")
+    if pending is None:
+        return make()
+    tables = pending.setdefault(context["links"].from_src, {})
+    number = DEFERRED_OFFSET + len(tables)
+    tables[number] = lambda: str(make()).rstrip("\n")
+    return Markup(FRAGMENT.format(number))
+
+
 @jinja2.pass_context
 def _action_rows(
     context: jinja2.runtime.Context, actions: Any, anchors: bool = False, facets: bool = False
 ) -> Markup:
-    return fast.action_rows(context["links"], actions, anchors=anchors, facets=facets)
+    links = context["links"]
+    return _later(
+        context, partial(fast.action_rows, links, actions, anchors=anchors, facets=facets)
+    )
 
 
 @jinja2.pass_context
 def _incident_rows(context: jinja2.runtime.Context, rows: Any) -> Markup:
-    return fast.incident_rows(context["links"], rows, context["settings"].zone)
+    links, zone = context["links"], context["settings"].zone
+    return _later(context, partial(fast.incident_rows, links, rows, zone))
 
 
 @jinja2.pass_context
 def _log_rows(context: jinja2.runtime.Context, rows: Any, open_counts: dict[str, int]) -> Markup:
-    return fast.log_rows(context["links"], rows, open_counts, context["settings"].zone)
+    links, zone = context["links"], context["settings"].zone
+    return _later(context, partial(fast.log_rows, links, rows, open_counts, zone))
 
 
 class Renderer:
@@ -230,6 +266,8 @@ class Renderer:
             incident_rows=_incident_rows,
             log_rows=_log_rows,
         )
+        #: Tables to write when their page is written (see :func:`_later`), by page source.
+        self.deferred: dict[str, dict[int, Callable[[], str]]] = {}
 
     # ------------------------------------------------------------------ links
 
@@ -245,10 +283,20 @@ class Renderer:
         dirs = {kind: self.catalogue_src(kind, "").rpartition("/")[0] for kind in CATALOGUE_KINDS}
         return Links(self.urls, from_src, self.project, dirs, self.docs_pages)
 
-    def render(self, template: str, src: str, **context: Any) -> str:
+    def render(self, template: str, src: str, *, defer: bool = True, **context: Any) -> str:
+        """Render a template for the page of ``src``.
+
+        With ``defer``, the long tables in it are placeholders, made when the page is written
+        (:meth:`take_deferred`); without, they are written out (text for other plugins).
+        """
+        deferred = self.deferred if defer else None
         return self.env.get_template(template).render(
-            **self.links(src).template_functions(), **context
+            **self.links(src).template_functions(), deferred=deferred, **context
         )
+
+    def take_deferred(self, src: str) -> dict[int, Callable[[], str]]:
+        """The tables left as placeholders on the page of ``src``, to make now."""
+        return self.deferred.pop(src, {})
 
     def _page(
         self, src: str, template: str, title: str, *, in_nav: bool = True, **context: Any
