@@ -331,12 +331,14 @@ def find_markdown(
                 continue
             kept.append(name)
         dirnames[:] = kept
+        # A file that is not a symlink is where its folder really is: one resolve per folder.
+        folder_inside = current.resolve().is_relative_to(real_root)
         for name in filenames:
             if name.startswith(".") or not name.endswith(".md") or name.lower() in skip:
                 continue
             path = current / name
-            target = path.resolve()
-            if not target.is_relative_to(real_root):
-                yield path, OUTSIDE_PROJECT
+            if os.path.islink(path):
+                inside = path.resolve().is_relative_to(real_root)
             else:
-                yield path, None
+                inside = folder_inside
+            yield path, (None if inside else OUTSIDE_PROJECT)

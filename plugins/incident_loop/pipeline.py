@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from .analyse import Analysis, analyse
@@ -64,8 +63,10 @@ def _signature(paths: ProjectPaths) -> tuple[tuple[str, tuple[int, int, int, int
     return tuple(entries)
 
 
-def edit_url(config: ProjectConfig, source: Path) -> str | None:
-    """The repository URL that edits ``source``, derived from ``repo_url`` and ``edit_uri``.
+def edit_url(config: ProjectConfig, source: str) -> str | None:
+    """The repository URL that edits ``source`` (a path from the project root, with ``/``).
+
+    Derived from ``repo_url`` and ``edit_uri``.
 
     ``edit_uri`` points into the docs folder (``edit/main/docs/``); incidents live beside it, so
     the docs folder part is replaced by the file's path from the project root.
@@ -86,4 +87,4 @@ def edit_url(config: ProjectConfig, source: Path) -> str | None:
         base = ""
     prefix = "" if absolute else (config.repo_url or "").rstrip("/") + "/"
     base = base.strip("/") if not absolute else base
-    return prefix + (base + "/" if base else "") + paths.relative(source)
+    return prefix + (base + "/" if base else "") + source

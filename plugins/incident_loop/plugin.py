@@ -143,7 +143,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.edit_urls = {
             record.id: url
             for record in result.project.incidents
-            if (url := edit_url(self.project_config, record.source.path))
+            if (url := edit_url(self.project_config, record.source.rel))
         }
         self.model = SiteModel.build(result.project, result.analysis)
         docs_pages = {f.src_uri for f in files.documentation_pages()}

@@ -193,11 +193,16 @@ class ProjectPaths:
         )
 
     def relative(self, path: Path) -> str:
-        """A path as the user sees it in messages: relative to the project root, with ``/``."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """A path as the user sees it in messages: relative to the project root, with ``/``.
+
+        String operations, not ``Path.relative_to``: this runs a few times per incident.
+        """
+        text, root = str(path), str(self.root)
+        if text == root:
+            return "."
+        if text.startswith(root.rstrip(os.sep) + os.sep):
+            return text[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+        return path.as_posix()
 
 
 @dataclass(frozen=True)

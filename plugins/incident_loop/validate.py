@@ -559,7 +559,7 @@ def _check_incident(
                 "list the id of an earlier incident",
                 out,
             )
-    _check_timestamps(source, context, out)
+    _check_timestamps(source, context, out, incident)
     records, refs = _check_action_entries(source, out, incident_id)
     declared = project.known.setdefault("action", set())
     id_is_sound = (
@@ -598,17 +598,25 @@ def _moment(value: Any, context: dict[str, Any]) -> dt.datetime | None:
 _ORDER = ("started_at", "detected_at", "mitigated_at", "resolved_at")
 
 
-def _check_timestamps(source: SourceFile, context: dict[str, Any], out: list[Diagnostic]) -> None:
-    """``started_at <= detected_at <= mitigated_at <= resolved_at``, each against the last given."""
+def _check_timestamps(
+    source: SourceFile, context: dict[str, Any], out: list[Diagnostic], incident: Incident | None
+) -> None:
+    """``started_at <= detected_at <= mitigated_at <= resolved_at``, each against the last given.
+
+    The model's values when it is valid; else each timestamp that can be read on its own.
+    """
     previous: tuple[str, dt.datetime] | None = None
     for key in _ORDER:
         value = source.data.get(key)
         if value is None:
             continue
-        try:
-            moment = parse_date_time(value, context.get("zone"))
-        except PydanticCustomError:
-            continue  # reported by the model
+        if incident is not None:
+            moment = getattr(incident, key)
+        else:
+            try:
+                moment = parse_date_time(value, context.get("zone"))
+            except PydanticCustomError:
+                continue  # reported by the model
         if previous is not None and moment < previous[1]:
             out.append(
                 source.error(
