@@ -18,7 +18,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -99,8 +99,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: (``on_post_page``) with the anchors their headings were given.
         self.headers: dict[str, IncidentHeader] = {}
         self.pending_headers: dict[str, tuple[IncidentHeader, list[str]]] = {}
-        #: Markdown of generated pages that is made when MkDocs reads the page.
-        self.sources: dict[str, Callable[[], str]] = {}
+        #: Metadata and markdown of generated pages, made when MkDocs reads the page.
+        self.sources: dict[str, Callable[[], tuple[dict[str, Any], str]]] = {}
+        self.page_meta: dict[str, dict[str, Any]] = {}
         self.permalink = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -157,6 +158,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.late_fragments = {}
         self.headers = {}
         self.sources = {}
+        self.page_meta = {}
         self.pending_headers = {}
         self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
         for page in self.renderer.pages(self.edit_urls, user_indexes=self.user_indexes):
@@ -175,10 +177,21 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             _add(files, config, asset, content, in_nav=False)
         return files
 
+    # Before every other plugin (mkdocs-macros, tags) looks at the page's metadata.
+    @event_priority(100)
+    def _page_meta(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Give a generated incident page its metadata, made with its markdown."""
+        meta = self.page_meta.pop(page.file.src_uri, None)
+        if meta is not None:
+            page.meta = meta
+        return markdown
+
     # After mkdocs-macros (priority 0) has rendered the page: the generated sections hold
     # front-matter text, which must never be evaluated as a template.
     @event_priority(-50)
-    def on_page_markdown(
+    def _catalogue_sections(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.renderer is None or page.file.generated_by is not None:
@@ -195,9 +208,16 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.late_fragments[page.file.src_uri] = dict(enumerate(fragments))
         return insert_section(markdown, skeleton)
 
+    on_page_markdown = CombinedEvent(_page_meta, _catalogue_sections)
+
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         source = self.sources.pop(page.file.src_uri, None)
-        return source() if source is not None else None
+        if source is None:
+            return None
+        meta, body = source()
+        self.page_meta[page.file.src_uri] = meta
+        # A leading blank line: MkDocs then finds no metadata in the text (see _page_meta).
+        return "\n" + body
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -59,12 +59,10 @@ class GeneratedPage:
     #: An incident page's generated header, rendered in parts when MkDocs builds the page, so
     #: that thousands of them are never all held in memory at once.
     header: IncidentHeader | None = None
-    #: Makes the markdown when MkDocs reads the page (``content`` is then empty): an incident
-    #: page's front matter and body, not held from the start of the build until then.
-    source: Callable[[], str] | None = None
-
-    def markdown(self) -> str:
-        return self.source() if self.source is not None else self.content
+    #: Makes the page's metadata and markdown when MkDocs reads the page (``content`` is then
+    #: empty): an incident page's, not held from the start of the build until then. The
+    #: metadata is given to MkDocs as it is, not written as front matter for MkDocs to parse.
+    source: Callable[[], tuple[dict[str, Any], str]] | None = None
 
 
 FRAGMENT = "<!-- incident-loop fragment {} -->"
@@ -642,8 +640,8 @@ def number(value: float | None) -> str:
     return "–" if value is None else number_text(value)
 
 
-def incident_markdown(facts: IncidentFacts) -> str:
-    """An incident page's markdown: front matter for MkDocs and the theme, then the body."""
+def incident_markdown(facts: IncidentFacts) -> tuple[dict[str, Any], str]:
+    """An incident page's metadata (for MkDocs and the theme) and markdown (its body)."""
     incident = facts.record.incident
     tags = [incident.severity, incident.category, incident.failure_mode]
     tags += list(incident.scope.partners) + list(incident.tags)
@@ -654,7 +652,7 @@ def incident_markdown(facts: IncidentFacts) -> str:
         "render_macros": False,
         "incident_loop": {"incident": incident.id},
     }
-    return front_matter(meta) + _user_body(facts)
+    return meta, _user_body(facts)
 
 
 def _user_body(facts: IncidentFacts) -> str:
