@@ -194,7 +194,7 @@ def check_only_diagnostics(root: Path, *, one_line: bool = False) -> CheckResult
 def render_everything(result: CheckResult, config: Any) -> None:
     """Every generated page, catalogue section and export of a valid project."""
     from incident_loop.exports import export_files, render_export
-    from incident_loop.render import Renderer, SiteModel
+    from incident_loop.render import Renderer, SiteModel, incident_markdown
     from incident_loop.urls import Urls
 
     # The templates are compiled once: the Renderer keeps them in Jinja's bytecode cache.
@@ -203,9 +203,11 @@ def render_everything(result: CheckResult, config: Any) -> None:
     pages = renderer.pages()
     assert pages
     for page in pages:
-        if page.header is not None:  # incident headers are rendered when the page is built
-            page.header.early()
-            page.header.late([slug for _, slug in page.header.headings()], permalink=True)
+        if page.incident is not None:  # incident pages are made when MkDocs builds the page
+            incident_markdown(page.incident)
+            header = renderer.incident_header(page.incident, "https://example.org/edit")
+            header.early()
+            header.late([slug for _, slug in header.headings()], permalink=True)
     for kind, entries in (
         ("integrations", result.project.partners),
         ("sites", result.project.sites),

@@ -19,7 +19,7 @@ from .validate import ActionRecord, IncidentRecord, Project
 RELATED_LIMIT = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why an incident must turn into backlog work (the decision rule)."""
 
@@ -27,14 +27,14 @@ class Reason:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScorePart:
     name: str
     points: float
     why: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionFacts:
     record: ActionRecord
     due: dt.date
@@ -56,7 +56,7 @@ class ActionFacts:
         return int(total) if total == int(total) else total
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentFacts:
     record: IncidentRecord
     time_to_detect: float

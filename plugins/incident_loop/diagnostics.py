@@ -10,7 +10,7 @@ from typing import Literal
 Level = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Diagnostic:
     """One problem: where it is (path relative to the project root, 1-based line), what and how to fix."""
 

@@ -26,7 +26,7 @@ OUTSIDE_PROJECT = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceFile:
     """One file as read: its data (``None`` when unreadable), key lines and markdown body.
 

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
+from .analyse import IncidentFacts
 from .exports import EXPORTS, export_files
 from .pieces import IncidentHeader
 from .pipeline import CheckResult, check_project, edit_url
@@ -35,6 +36,7 @@ from .render import (
     FRAGMENT,
     Renderer,
     SiteModel,
+    incident_markdown,
     inject,
     insert_section,
     meta_title,
@@ -97,10 +99,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.late_fragments: dict[str, dict[int, str]] = {}
         #: Incident headers to put into their page (``on_page_content``), then to finish
         #: (``on_post_page``) with the anchors their headings were given.
-        self.headers: dict[str, IncidentHeader] = {}
-        self.pending_headers: dict[str, tuple[IncidentHeader, list[str]]] = {}
-        #: Metadata and markdown of generated pages, made when MkDocs reads the page.
-        self.sources: dict[str, Callable[[], tuple[dict[str, Any], str]]] = {}
+        self.incident_pages: dict[str, IncidentFacts] = {}
+        self.pending_headers: dict[str, tuple[IncidentFacts, list[str]]] = {}
         self.page_meta: dict[str, dict[str, Any]] = {}
         self.permalink = False
 
@@ -156,19 +156,16 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
         self.late_fragments = {}
-        self.headers = {}
-        self.sources = {}
+        self.incident_pages = {}
         self.page_meta = {}
         self.pending_headers = {}
         self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
-        for page in self.renderer.pages(self.edit_urls, user_indexes=self.user_indexes):
+        for page in self.renderer.pages(user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
             if page.late_fragments:
                 self.late_fragments[page.src] = page.late_fragments
-            if page.header is not None:
-                self.headers[page.src] = page.header
-            if page.source is not None:
-                self.sources[page.src] = page.source
+            if page.incident is not None:
+                self.incident_pages[page.src] = page.incident
         for name in EXPORTS:  # written in on_post_build, one at a time
             _remove(files, name)
         for asset in (ASSET_CSS, ASSET_JS):
@@ -211,10 +208,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     on_page_markdown = CombinedEvent(_page_meta, _catalogue_sections)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        source = self.sources.pop(page.file.src_uri, None)
-        if source is None:
+        facts = self.incident_pages.get(page.file.src_uri)
+        if facts is None:
             return None
-        meta, body = source()
+        meta, body = incident_markdown(facts)
         self.page_meta[page.file.src_uri] = meta
         # A leading blank line: MkDocs then finds no metadata in the text (see _page_meta).
         return "\n" + body
@@ -222,8 +219,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        header = self.headers.pop(page.file.src_uri, None)
-        if header is not None:
+        facts = self.incident_pages.pop(page.file.src_uri, None)
+        if facts is not None and self.renderer is not None:
+            header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
             html = self._prepend(page, header, html)
         return html
 
@@ -243,7 +241,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             ids.append(anchor_id)
             anchors.append(AnchorLink(escape(title), anchor_id, 2))
         page.toc.items[0:0] = anchors
-        self.pending_headers[page.file.src_uri] = (header, ids)
+        self.pending_headers[page.file.src_uri] = (header.facts, ids)
         title, facts = header.early()
         badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
         return "\n".join([title, badges, facts, sections]) + "\n" + html
@@ -255,8 +253,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         if self.renderer is not None:
             fragments |= self.renderer.take_deferred(page.file.src_uri)
         pending = self.pending_headers.pop(page.file.src_uri, None)
-        if pending is not None:
-            header, ids = pending
+        if pending is not None and self.renderer is not None:
+            facts, ids = pending
+            header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
             badges, sections = header.late(ids, permalink=self.permalink)
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
         return inject(output, fragments) if fragments else output

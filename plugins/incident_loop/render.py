@@ -56,13 +56,12 @@ class GeneratedPage:
     #: indexed the page: tables that list many incidents or actions (the pages they list are
     #: indexed themselves).
     late_fragments: dict[int, str] = field(default_factory=dict)
-    #: An incident page's generated header, rendered in parts when MkDocs builds the page, so
-    #: that thousands of them are never all held in memory at once.
-    header: IncidentHeader | None = None
-    #: Makes the page's metadata and markdown when MkDocs reads the page (``content`` is then
-    #: empty): an incident page's, not held from the start of the build until then. The
-    #: metadata is given to MkDocs as it is, not written as front matter for MkDocs to parse.
-    source: Callable[[], tuple[dict[str, Any], str]] | None = None
+    #: The incident of an incident page, whose ``content`` is then empty: its metadata and
+    #: markdown (:func:`incident_markdown`) are made when MkDocs reads the page and its header
+    #: (:meth:`Renderer.incident_header`) when MkDocs converts and writes it, so that
+    #: thousands of them are never all held in memory at once. The metadata is given to
+    #: MkDocs as it is, not written as front matter for MkDocs to parse again.
+    incident: IncidentFacts | None = None
 
 
 FRAGMENT = "<!-- incident-loop fragment {} -->"
@@ -311,18 +310,18 @@ class Renderer:
 
     # ------------------------------------------------------------------ incidents
 
-    def incident_page(self, facts: IncidentFacts, edit_url: str | None = None) -> GeneratedPage:
-        src = incident_src(facts.id)
-        header = IncidentHeader(
-            self.links(src),
+    def incident_page(self, facts: IncidentFacts) -> GeneratedPage:
+        return GeneratedPage(incident_src(facts.id), "", False, incident=facts)
+
+    def incident_header(self, facts: IncidentFacts, edit_url: str | None = None) -> IncidentHeader:
+        return IncidentHeader(
+            self.links(incident_src(facts.id)),
             facts,
             self.analysis.incident_actions(facts.id),
             self.analysis.incidents,
             self.settings.zone,
             edit_url,
         )
-        source = partial(incident_markdown, facts)
-        return GeneratedPage(src, "", False, header=header, source=source)
 
     def incident_log(self) -> GeneratedPage:
         rows = list(self.analysis.incidents.values())
@@ -586,14 +585,11 @@ class Renderer:
 
     # ------------------------------------------------------------------ everything
 
-    def pages(
-        self, edit_urls: dict[str, str] | None = None, *, user_indexes: set[str] | None = None
-    ) -> list[GeneratedPage]:
-        edit_urls = edit_urls or {}
+    def pages(self, *, user_indexes: set[str] | None = None) -> list[GeneratedPage]:
         user_indexes = user_indexes or set()
         pages = [self.incident_log()]
         for facts in self.analysis.incidents.values():
-            pages.append(self.incident_page(facts, edit_urls.get(facts.id)))
+            pages.append(self.incident_page(facts))
         for kind in CATALOGUE_KINDS:
             src = self.catalogue_src(kind, "")
             if src not in user_indexes:

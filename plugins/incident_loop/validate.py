@@ -49,7 +49,7 @@ FAILURE_MODES_FILE = "failure-modes.yml"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionRecord:
     id: str
     item: ActionItem
@@ -66,7 +66,7 @@ class ActionRecord:
         return self.item.status in OPEN_STATUSES
 
 
-@dataclass
+@dataclass(slots=True)
 class IncidentRecord:
     incident: Incident
     source: SourceFile
