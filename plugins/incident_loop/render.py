@@ -263,6 +263,9 @@ class Renderer:
             incident_rows=_incident_rows,
             log_rows=_log_rows,
         )
+        self._dirs = {
+            kind: self.catalogue_src(kind, "").rpartition("/")[0] for kind in CATALOGUE_KINDS
+        }
         #: Tables to write when their page is written (see :func:`_later`), by page source.
         self.deferred: dict[str, dict[int, Callable[[], str]]] = {}
 
@@ -277,8 +280,7 @@ class Renderer:
         return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
 
     def links(self, from_src: str) -> Links:
-        dirs = {kind: self.catalogue_src(kind, "").rpartition("/")[0] for kind in CATALOGUE_KINDS}
-        return Links(self.urls, from_src, self.project, dirs, self.docs_pages)
+        return Links(self.urls, from_src, self.project, self._dirs, self.docs_pages)
 
     def render(self, template: str, src: str, *, defer: bool = True, **context: Any) -> str:
         """Render a template for the page of ``src``.
