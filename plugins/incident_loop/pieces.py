@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from .diagnostics import number_text
 from .urls import Urls, action_anchor
 
 if TYPE_CHECKING:
@@ -520,3 +521,50 @@ class IncidentHeader:
 
 def _link(href: str, label: str) -> str:
     return f'<a href="{text(href)}">{text(label)}</a>'
+
+
+def number(value: float | None) -> str:
+    return "–" if value is None else number_text(value)
+
+
+def ranked_rows(links: Links, ranked: Iterable[ActionFacts]) -> Markup:
+    """The rows of the backlog's open actions, highest score first."""
+    out = []
+    for rank, action in enumerate(ranked, 1):
+        item = action.record.item
+        parts = " + ".join(
+            f"{number(part.points)} {text(part.name)} <small>({text(part.why)})</small>"
+            for part in action.score_parts
+        )
+        out.append(
+            f"<tr>\n<td>{rank}</td>\n"
+            f"<td>{_link(links.action(action.id), action.id)} {text(item.title)} "
+            f"<small>({text(item.type)})</small></td>\n"
+            f"<td><strong>{number(action.score)}</strong></td>\n"
+            f'<td class="il-score">{parts}</td>\n'
+            f"<td>{text(item.owner)} <small>({text(item.status.replace('_', ' '))})</small></td>\n"
+            f"<td>{due(action)}</td>\n"
+            f"<td>{incident_links(links, action.incidents)}</td>\n</tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts], zone: dt.tzinfo) -> Markup:
+    """The rows of the backlog's qualifying incidents, with their reasons and actions."""
+    out = []
+    for facts in qualifying:
+        incident = facts.record.incident
+        reasons = "".join(f"<li>{text(reason.text)}</li>" for reason in facts.reasons)
+        actions = (
+            ", ".join(_link(links.action(a), a) for a in facts.action_ids)
+            or '<span class="il-badge il-overdue">⚠ no action</span>'
+        )
+        out.append(
+            f"<tr>\n<td>{_link(links.incident(incident.id), incident.id)} "
+            f"{text(incident.title)}</td>\n"
+            f"<td>{day(incident.started_at, zone)}</td>\n"
+            f"<td>{severity_badge(incident.severity)}</td>\n"
+            f'<td><ul class="il-reasons">{reasons}</ul></td>\n'
+            f"<td>{actions}</td>\n</tr>\n"
+        )
+    return Markup("".join(out))

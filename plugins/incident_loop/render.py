@@ -25,9 +25,17 @@ from . import pieces as fast
 from .analyse import Analysis, IncidentFacts
 from .catalogue import CatalogueIndex, build_catalogue
 from .charts import Chart, Series, layout
-from .diagnostics import number_text
 from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
-from .pieces import IncidentHeader, Links, css_token, duration, one_paragraph, safe_href, when
+from .pieces import (
+    IncidentHeader,
+    Links,
+    css_token,
+    duration,
+    number,
+    one_paragraph,
+    safe_href,
+    when,
+)
 from .trends import Trends, compute_trends
 from .urls import Urls, action_anchor
 from .validate import Project
@@ -215,6 +223,17 @@ def _log_rows(context: jinja2.runtime.Context, rows: Any, open_counts: dict[str,
     return _later(context, partial(fast.log_rows, links, rows, open_counts, zone))
 
 
+@jinja2.pass_context
+def _ranked_rows(context: jinja2.runtime.Context, ranked: Any) -> Markup:
+    return _later(context, partial(fast.ranked_rows, context["links"], ranked))
+
+
+@jinja2.pass_context
+def _qualifying_rows(context: jinja2.runtime.Context, qualifying: Any) -> Markup:
+    links, zone = context["links"], context["settings"].zone
+    return _later(context, partial(fast.qualifying_rows, links, qualifying, zone))
+
+
 class Renderer:
     """Renders every generated page of one build from one :class:`SiteModel`."""
 
@@ -262,6 +281,8 @@ class Renderer:
             action_rows=_action_rows,
             incident_rows=_incident_rows,
             log_rows=_log_rows,
+            ranked_rows=_ranked_rows,
+            qualifying_rows=_qualifying_rows,
         )
         self._dirs = {
             kind: self.catalogue_src(kind, "").rpartition("/")[0] for kind in CATALOGUE_KINDS
@@ -632,10 +653,6 @@ def insert_section(markdown: str, section: str) -> str:
             lines[index] = "\n" + section.strip("\n") + "\n"
             return "\n".join(lines)
     return markdown.rstrip("\n") + "\n\n" + section.strip("\n") + "\n"
-
-
-def number(value: float | None) -> str:
-    return "–" if value is None else number_text(value)
 
 
 def incident_markdown(facts: IncidentFacts) -> tuple[dict[str, Any], str]:
