@@ -97,9 +97,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.user_indexes: set[str] = set()
         #: HTML of generated blocks by page, put into the finished page (see GeneratedPage).
         self.late_fragments: dict[str, dict[int, str]] = {}
-        #: Incident headers to put into their page (``on_page_content``), then to finish
-        #: (``on_post_page``) with the anchors their headings were given.
+        #: Incident pages until MkDocs has converted them (their markdown and header are
+        #: made from the facts in on_page_read_source and on_page_content).
         self.incident_pages: dict[str, IncidentFacts] = {}
+        #: Incident pages between on_page_content and on_post_page, with their heading ids.
         self.pending_headers: dict[str, tuple[IncidentFacts, list[str]]] = {}
         self.page_meta: dict[str, dict[str, Any]] = {}
         self.permalink = False
@@ -226,13 +227,24 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         return html
 
     def _prepend(self, page: Page, header: IncidentHeader, html: str) -> str:
-        """Put an incident's header before its body, and its headings into the page's contents.
+        """Put an incident's header before its body.
 
-        The badges and the sections are placeholders until :meth:`on_post_page`.
+        The badges and the sections are placeholders until :meth:`on_post_page`; their
+        headings join the page's table of contents in :meth:`on_page_context`.
+        """
+        self.pending_headers[page.file.src_uri] = (header.facts, [])
+        title, facts = header.early()
+        badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
+        return "\n".join([title, badges, facts, sections]) + "\n" + html
+
+    def _add_headings(self, page: Page, header: IncidentHeader, ids: list[str]) -> None:
+        """Put the header's headings into the page's table of contents, with unique ids.
+
+        Done when the page is written, not when it is converted: MkDocs converts all pages
+        first, and the entries of thousands of pages would be held until then.
         """
         taken = {item.id for item in _walk_toc(page.toc.items)}
         anchors: list[AnchorLink] = []
-        ids: list[str] = []
         for title, slug in header.headings():
             anchor_id = slug
             while anchor_id in taken:
@@ -241,10 +253,6 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             ids.append(anchor_id)
             anchors.append(AnchorLink(escape(title), anchor_id, 2))
         page.toc.items[0:0] = anchors
-        self.pending_headers[page.file.src_uri] = (header.facts, ids)
-        title, facts = header.early()
-        badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
-        return "\n".join([title, badges, facts, sections]) + "\n" + html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin indexed the page (on_page_context): see GeneratedPage.
@@ -266,6 +274,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         meta = page.meta.get("incident_loop")
         if isinstance(meta, dict) and page.file.generated_by == "incident-loop":
             page.edit_url = self.edit_urls.get(str(meta.get("incident")))
+        pending = self.pending_headers.get(page.file.src_uri)
+        if pending is not None and self.renderer is not None:
+            facts, ids = pending
+            header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
+            self._add_headings(page, header, ids)
         return context
 
     # Before the search plugin writes its index, so that the two never take memory at once.
