@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .analyse import ActionFacts, IncidentFacts
     from .validate import Project
 
+
 ACTIONS_SRC = "actions/index.md"
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
@@ -456,29 +457,30 @@ class IncidentHeader:
             f"<td>{resolve}</td></tr>\n</tbody>\n</table>"
         )
 
-    def _scope(self) -> str:
+    def _entry(self, label: str, kind: str, slug: str) -> str:
+        """A list item naming a partner, site or runbook, linked to its page when it has one."""
         links, project = self.links, self.links.project
-        scope = self.facts.record.incident.scope
-        items = []
-        for slug in scope.partners:
-            url = links.partner(slug)
-            name = project.partners[slug].data.name if url else ""
-            items.append(f"<li>Partner: {_link(url, name) if url else text(slug)}</li>\n")
-        for slug in scope.sites:
+        if kind == "runbook":
+            url = links.runbook(slug)
+            name = project.runbooks[slug].data.title if url else ""
+        elif kind == "site":
             url = links.site(slug)
             name = project.sites[slug].data.name if url else ""
-            items.append(f"<li>Site: {_link(url, name) if url else text(slug)}</li>\n")
+        else:
+            url = links.partner(slug)
+            name = project.partners[slug].data.name if url else ""
+        return f"<li>{label}: {_link(url, name) if url else text(slug)}</li>\n"
+
+    def _scope(self) -> str:
+        scope = self.facts.record.incident.scope
+        items = [self._entry("Partner", "partner", slug) for slug in scope.partners]
+        items += [self._entry("Site", "site", slug) for slug in scope.sites]
         items += [f"<li>Segment: {text(segment)}</li>\n" for segment in scope.segments]
         return '<ul class="il-scope">\n' + "".join(items) + "</ul>"
 
     def _links(self) -> str:
-        links, project = self.links, self.links.project
         incident = self.facts.record.incident
-        items = []
-        for slug in incident.runbooks:
-            url = links.runbook(slug)
-            name = project.runbooks[slug].data.title if url else ""
-            items.append(f"<li>Runbook: {_link(url, name) if url else text(slug)}</li>\n")
+        items = [self._entry("Runbook", "runbook", slug) for slug in incident.runbooks]
         for link in incident.links:
             href = safe_href(link.url)
             items.append(f"<li>{_link(href, link.title) if href else text(link.title)}</li>\n")
