@@ -202,7 +202,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             # keys unescaped: make them safe text like those of generated pages.
             if key in page.meta:
                 page.meta[key] = meta_title(str(page.meta[key]))
-        skeleton, fragments, _ = split_blocks(placement)
+        skeleton, fragments = split_blocks(placement)
         self.late_fragments[page.file.src_uri] = dict(enumerate(fragments))
         return insert_section(markdown, skeleton)
 

@@ -77,39 +77,32 @@ _FRAGMENT_RE = re.compile(r"<!-- incident-loop fragment (\d+) -->")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n+")
 
 
-LATE = "<!-- late -->"
-
-
-def split_blocks(text: str) -> tuple[str, list[str], list[bool]]:
+def split_blocks(text: str) -> tuple[str, list[str]]:
     """Take the raw HTML blocks out of generated markdown, leaving numbered placeholders.
 
     Generated pages are headings (for the table of contents) and HTML written by autoescaping
     templates. Python-Markdown would parse every HTML block again only to pass it through, which
-    costs more than rendering it; the placeholders are swapped back in by :func:`inject`. A
-    block that starts with ``<!-- late -->`` is marked to be put back after the search plugin
-    has indexed the page (durations, related incidents: words that would only add noise).
+    costs more than rendering it; the placeholders are swapped back in by :func:`inject` when
+    the page is written, after the search plugin has indexed it (the pages these tables list
+    are indexed themselves). Consecutive HTML blocks become one fragment.
     """
     skeleton: list[str] = []
     fragments: list[str] = []
-    late: list[bool] = []
-    previous: bool | None = None  # was the previous paragraph HTML, and late?
+    previous_html = False
     for paragraph in _PARAGRAPHS.split(text):
         if not paragraph.strip():
             continue
-        stripped = paragraph.lstrip()
-        if stripped.startswith("<"):
-            is_late = stripped.startswith(LATE)
-            if previous is is_late:
+        if paragraph.lstrip().startswith("<"):
+            if previous_html:
                 fragments[-1] += "\n" + paragraph
             else:
                 skeleton.append(FRAGMENT.format(len(fragments)))
                 fragments.append(paragraph)
-                late.append(is_late)
-            previous = is_late
+            previous_html = True
         else:
             skeleton.append(paragraph)
-            previous = None
-    return "\n\n".join(skeleton) + "\n", fragments, late
+            previous_html = False
+    return "\n\n".join(skeleton) + "\n", fragments
 
 
 def inject(html: str, fragments: dict[int, str | Callable[[], str]]) -> str:
@@ -327,7 +320,7 @@ class Renderer:
     def _generated(
         self, src: str, meta: dict[str, Any], body: str, *, in_nav: bool
     ) -> GeneratedPage:
-        skeleton, fragments, _ = split_blocks(body)
+        skeleton, fragments = split_blocks(body)
         content = front_matter(meta) + skeleton
         return GeneratedPage(src, content, in_nav, dict(enumerate(fragments)))
 
