@@ -177,7 +177,9 @@ def check_only_diagnostics(root: Path, *, one_line: bool = False) -> CheckResult
         assert source.exists() or diagnostic.path.endswith("failure-modes.yml"), diagnostic
         assert isinstance(diagnostic.line, int) and diagnostic.line >= 1, diagnostic
         if source.is_file():
-            lines = source.read_bytes().count(b"\n") + 1
+            # Lines as the reader counts them: CRLF, and a lone CR, end a line like LF does.
+            raw = source.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            lines = raw.count(b"\n") + 1
             assert diagnostic.line <= lines, (diagnostic, f"the file has {lines} lines")
         assert diagnostic.level in ("error", "warning"), diagnostic
         assert isinstance(diagnostic.field, str), diagnostic
@@ -352,6 +354,7 @@ yaml_ish = st.text(
     ),
 )
 @example(b"(:\n.", "incidents/failure-modes.yml")  # a syntax error at the very end of the file
+@example(b"\r\xc2\x80", "incidents/failure-modes.yml")  # a lone CR ends line 1
 @example(b"\xef\xbb\xbf---\r\nid: x\r---\n", P)
 @example(b"---\n\xed\xa0\x80\n---\n", P)
 @example(b"---\n\x85\n---\n", P)
