@@ -15,10 +15,10 @@ from typing import Any
 
 from .analyse import ActionFacts, Analysis, round_minutes
 from .pipeline import CheckResult
-from .render import SiteModel, incident_src
+from .render import SiteModel
 from .settings import ProjectConfig
 from .trends import Trends
-from .urls import Urls, action_anchor
+from .urls import Urls, action_anchor, incident_src
 
 ACTIONS_CSV_COLUMNS = ("Summary", "Issue Type", "Priority", "Due date", "Labels", "Description")
 _PRIORITY_NAMES = {"P1": "High", "P2": "Medium", "P3": "Low"}

@@ -20,14 +20,21 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from .diagnostics import number_text
-from .urls import Urls, action_anchor
+from .urls import (
+    ACTIONS_SRC,
+    BACKLOG_SRC,
+    LOG_SRC,
+    TRENDS_SRC,
+    Urls,
+    action_anchor,
+    incident_src,
+)
 
 if TYPE_CHECKING:
     from .analyse import ActionFacts, IncidentFacts
     from .validate import Project
 
 
-ACTIONS_SRC = "actions/index.md"
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
 
@@ -119,7 +126,7 @@ class Links:
         return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
 
     def incident(self, incident_id: str) -> str:
-        return self.root + self.urls.page(f"incidents/{incident_id}.md")
+        return self.root + self.urls.page(incident_src(incident_id))
 
     def partner(self, slug: str) -> str | None:
         if slug not in self.project.partners:
@@ -155,10 +162,10 @@ class Links:
             "action_url": self.action,
             "page_url": self.page,
             "file_url": self.file,
-            "log_url": self.to("incidents/index.md"),
+            "log_url": self.to(LOG_SRC),
             "actions_url": self.to(ACTIONS_SRC),
-            "backlog_url": self.to("backlog/index.md"),
-            "trends_url": self.to("trends/index.md"),
+            "backlog_url": self.to(BACKLOG_SRC),
+            "trends_url": self.to(TRENDS_SRC),
             "index_url": lambda kind: self.to(self.catalogue_src(kind, "")),
         }
 

@@ -37,21 +37,21 @@ from .pieces import (
     when,
 )
 from .trends import Trends, compute_trends
-from .urls import Urls, action_anchor
+from .urls import (
+    ACTIONS_SRC,
+    BACKLOG_SRC,
+    LOG_SRC,
+    TRENDS_SRC,
+    Urls,
+    action_anchor,
+    incident_src,
+)
 from .validate import Project
 
-LOG_SRC = "incidents/index.md"
-ACTIONS_SRC = "actions/index.md"
-BACKLOG_SRC = "backlog/index.md"
-TRENDS_SRC = "trends/index.md"
 #: The catalogue kinds: (plural used in URLs and options, template name).
 CATALOGUE_KINDS = ("integrations", "sites", "runbooks")
 ASSET_CSS = "assets/incident-loop/incident-loop.css"
 ASSET_JS = "assets/incident-loop/incident-loop.js"
-
-
-def incident_src(incident_id: str) -> str:
-    return f"incidents/{incident_id}.md"
 
 
 @dataclass(frozen=True)

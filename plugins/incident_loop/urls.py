@@ -10,6 +10,17 @@ import posixpath
 from dataclasses import dataclass
 from functools import cache
 
+#: The sources of the generated index pages.
+LOG_SRC = "incidents/index.md"
+ACTIONS_SRC = "actions/index.md"
+BACKLOG_SRC = "backlog/index.md"
+TRENDS_SRC = "trends/index.md"
+
+
+def incident_src(incident_id: str) -> str:
+    """The source path of an incident's generated page."""
+    return f"incidents/{incident_id}.md"
+
 
 def action_anchor(action_id: str) -> str:
     """The anchor of an action's row in the action register (``actions/#inc-2026-001-a1``)."""
