@@ -27,6 +27,7 @@ from .urls import (
     TRENDS_SRC,
     Urls,
     action_anchor,
+    catalogue_src,
     incident_src,
 )
 
@@ -115,6 +116,7 @@ class Links:
         self.from_src = from_src
         self.root = urls.to_root(from_src)
         self.project = project
+        self.zone = project.settings.zone
         self.dirs = catalogue_dirs
         self.docs_pages = docs_pages
 
@@ -122,8 +124,7 @@ class Links:
         return self.root + self.urls.page(src) + (f"#{anchor}" if anchor else "")
 
     def catalogue_src(self, kind: str, slug: str) -> str:
-        folder = self.dirs[kind]
-        return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
+        return catalogue_src(self.dirs[kind], slug)
 
     def incident(self, incident_id: str) -> str:
         return self.root + self.urls.page(incident_src(incident_id))
@@ -266,7 +267,7 @@ _INCIDENT_HEAD = (
 )
 
 
-def incident_rows(links: Links, rows: Iterable[IncidentFacts], zone: dt.tzinfo) -> Markup:
+def incident_rows(links: Links, rows: Iterable[IncidentFacts]) -> Markup:
     """A table of incidents (catalogue pages)."""
     project = links.project
     out = [_INCIDENT_HEAD]
@@ -275,7 +276,7 @@ def incident_rows(links: Links, rows: Iterable[IncidentFacts], zone: dt.tzinfo) 
         excluded = " <small>(excluded from metrics)</small>" if facts.excluded else ""
         out.append(
             f'<tr>\n<td><a href="{text(links.incident(incident.id))}">{text(incident.id)}</a></td>\n'
-            f"<td>{day(incident.started_at, zone)}</td>\n"
+            f"<td>{day(incident.started_at, links.zone)}</td>\n"
             f"<td>{text(incident.title)}{excluded}</td>\n"
             f"<td>{severity_badge(incident.severity)}</td>\n"
             f"<td>{mode_title(project, incident.failure_mode)}</td>\n"
@@ -290,9 +291,7 @@ def day(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-def log_rows(
-    links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str, int], zone: dt.tzinfo
-) -> Markup:
+def log_rows(links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str, int]) -> Markup:
     """The rows of the incident log, with the ``data-`` attributes its filters read."""
     project = links.project
     out = []
@@ -319,7 +318,7 @@ def log_rows(
             f' data-partner="{text(" ".join(scope.partners))}"'
             f' data-site="{text(" ".join(scope.sites))}" data-year="{text(facts.month[:4])}">\n'
             f'<td><a href="{text(links.incident(incident.id))}">{text(incident.id)}</a></td>\n'
-            f"<td>{day(incident.started_at, zone)}</td>\n"
+            f"<td>{day(incident.started_at, links.zone)}</td>\n"
             f"<td>{text(incident.title)}{excluded}</td>\n"
             f"<td>{severity_badge(incident.severity)}</td>\n"
             f"<td>{text(incident.category)}</td>\n"
@@ -360,7 +359,6 @@ class IncidentHeader:
     actions: list[ActionFacts]
     #: Facts of every incident, to name the related ones.
     incidents: dict[str, IncidentFacts]
-    zone: dt.tzinfo
     edit_url: str | None = None
 
     def headings(self) -> list[tuple[str, str]]:
@@ -523,7 +521,7 @@ class IncidentHeader:
             incident = self.incidents[other].record.incident
             items.append(
                 f"<li>Same failure mode: {_link(links.incident(other), other)} "
-                f"({day(incident.started_at, self.zone)}): {text(incident.title)}</li>\n"
+                f"({day(incident.started_at, self.links.zone)}): {text(incident.title)}</li>\n"
             )
         return '<ul class="il-related">\n' + "".join(items) + "</ul>"
 
@@ -558,7 +556,7 @@ def ranked_rows(links: Links, ranked: Iterable[ActionFacts]) -> Markup:
     return Markup("".join(out))
 
 
-def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts], zone: dt.tzinfo) -> Markup:
+def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts]) -> Markup:
     """The rows of the backlog's qualifying incidents, with their reasons and actions."""
     out = []
     for facts in qualifying:
@@ -571,7 +569,7 @@ def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts], zone: dt.
         out.append(
             f"<tr>\n<td>{_link(links.incident(incident.id), incident.id)} "
             f"{text(incident.title)}</td>\n"
-            f"<td>{day(incident.started_at, zone)}</td>\n"
+            f"<td>{day(incident.started_at, links.zone)}</td>\n"
             f"<td>{severity_badge(incident.severity)}</td>\n"
             f'<td><ul class="il-reasons">{reasons}</ul></td>\n'
             f"<td>{actions}</td>\n</tr>\n"

@@ -44,6 +44,7 @@ from .urls import (
     TRENDS_SRC,
     Urls,
     action_anchor,
+    catalogue_src,
     incident_src,
 )
 from .validate import Project
@@ -194,37 +195,17 @@ def _later(context: jinja2.runtime.Context, make: Callable[[], Markup]) -> Marku
     return Markup(FRAGMENT.format(number))
 
 
-@jinja2.pass_context
-def _action_rows(
-    context: jinja2.runtime.Context, actions: Any, anchors: bool = False, facets: bool = False
-) -> Markup:
-    links = context["links"]
-    return _later(
-        context, partial(fast.action_rows, links, actions, anchors=anchors, facets=facets)
-    )
+def _table(make_rows: Callable[..., Markup]) -> Callable[..., Markup]:
+    """A template function for one of the long tables of ``pieces``, deferred by :func:`_later`.
 
+    The template passes the rows (and options); the page's links come from its context.
+    """
 
-@jinja2.pass_context
-def _incident_rows(context: jinja2.runtime.Context, rows: Any) -> Markup:
-    links, zone = context["links"], context["settings"].zone
-    return _later(context, partial(fast.incident_rows, links, rows, zone))
+    @jinja2.pass_context
+    def table(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
+        return _later(context, partial(make_rows, context["links"], *args, **kwargs))
 
-
-@jinja2.pass_context
-def _log_rows(context: jinja2.runtime.Context, rows: Any, open_counts: dict[str, int]) -> Markup:
-    links, zone = context["links"], context["settings"].zone
-    return _later(context, partial(fast.log_rows, links, rows, open_counts, zone))
-
-
-@jinja2.pass_context
-def _ranked_rows(context: jinja2.runtime.Context, ranked: Any) -> Markup:
-    return _later(context, partial(fast.ranked_rows, context["links"], ranked))
-
-
-@jinja2.pass_context
-def _qualifying_rows(context: jinja2.runtime.Context, qualifying: Any) -> Markup:
-    links, zone = context["links"], context["settings"].zone
-    return _later(context, partial(fast.qualifying_rows, links, qualifying, zone))
+    return table
 
 
 class Renderer:
@@ -254,7 +235,7 @@ class Renderer:
             when=when,
             css=css_token,
             number=number,
-            day=lambda moment: moment.astimezone(zone).date().isoformat(),
+            day=lambda moment: fast.day(moment, zone),
             anchor=action_anchor,
         )
         self.env.globals.update(
@@ -271,14 +252,16 @@ class Renderer:
             sev=lambda severity: Markup(fast.severity_badge(severity)),
             mode_title=lambda slug: Markup(fast.mode_title(self.project, slug)),
             due=lambda action: Markup(fast.due(action)),
-            action_rows=_action_rows,
-            incident_rows=_incident_rows,
-            log_rows=_log_rows,
-            ranked_rows=_ranked_rows,
-            qualifying_rows=_qualifying_rows,
+            action_rows=_table(fast.action_rows),
+            incident_rows=_table(fast.incident_rows),
+            log_rows=_table(fast.log_rows),
+            ranked_rows=_table(fast.ranked_rows),
+            qualifying_rows=_table(fast.qualifying_rows),
         )
         self._dirs = {
-            kind: self.catalogue_src(kind, "").rpartition("/")[0] for kind in CATALOGUE_KINDS
+            "integrations": self.settings.integrations_dir,
+            "sites": self.settings.sites_dir,
+            "runbooks": self.settings.runbooks_dir,
         }
         #: Tables to write when their page is written (see :func:`_later`), by page source.
         self.deferred: dict[str, dict[int, Callable[[], str]]] = {}
@@ -286,12 +269,7 @@ class Renderer:
     # ------------------------------------------------------------------ links
 
     def catalogue_src(self, kind: str, slug: str) -> str:
-        folder = {
-            "integrations": self.settings.integrations_dir,
-            "sites": self.settings.sites_dir,
-            "runbooks": self.settings.runbooks_dir,
-        }[kind]
-        return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
+        return catalogue_src(self._dirs[kind], slug)
 
     def links(self, from_src: str) -> Links:
         return Links(self.urls, from_src, self.project, self._dirs, self.docs_pages)
@@ -335,7 +313,6 @@ class Renderer:
             facts,
             self.analysis.incident_actions(facts.id),
             self.analysis.incidents,
-            self.settings.zone,
             edit_url,
         )
 

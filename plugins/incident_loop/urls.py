@@ -22,6 +22,11 @@ def incident_src(incident_id: str) -> str:
     return f"incidents/{incident_id}.md"
 
 
+def catalogue_src(folder: str, slug: str) -> str:
+    """The source path of a catalogue page (``integrations/dhl.md``), or of its index."""
+    return f"{folder}/{slug}.md" if slug else f"{folder}/index.md"
+
+
 def action_anchor(action_id: str) -> str:
     """The anchor of an action's row in the action register (``actions/#inc-2026-001-a1``)."""
     return action_id.lower()
