@@ -31,6 +31,8 @@ def test_a_deferred_table_is_the_table_made_now(minimal: Path) -> None:
     assert "INC-2026-001-A1" in now and "Idempotency keys on label creation" in now
     assert "INC-2026-001-A1" not in later
     (placeholder,) = PLACEHOLDER.findall(later)
+    # deferred tables are numbered from render.DEFERRED_OFFSET (100,000), apart from the
+    # fragments of split_blocks (0, 1, ...) and of incident headers (1,000 and 1,001)
     assert placeholder == "<!-- incident-loop fragment 100000 -->"
     tables = renderer.take_deferred("index.md")
     # The same HTML; a deferred table is put in without its last line break.

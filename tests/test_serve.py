@@ -2,7 +2,8 @@
 
 A real ``mkdocs serve`` on a free port of 127.0.0.1, in a copy of the minimal fixture: a broken
 incident is reported in the server's log as ``path:line: error: ...`` while the server keeps running
-and keeps serving the last good site; once the file is fixed, the next request serves the new page.
+(MkDocs holds requests until a rebuild succeeds); once the file is fixed, the next request serves
+the new page.
 The process is always terminated.
 """
 
@@ -137,7 +138,7 @@ def test_serve_reports_a_broken_incident_and_serves_the_fix(minimal: Path, serve
         lambda: "DHL label API timeouts, fixed" in server.get(page)[1],
     )
     status, html = server.get(page)
-    assert "Severity Sev1" in html
+    assert status == 200 and "Severity Sev1" in html
     log = server.get("incidents/")[1]
     assert "DHL label API timeouts, fixed" in log
     assert server.process.poll() is None
