@@ -907,22 +907,14 @@ def test_csv_has_no_closed_actions(site: Path) -> None:
 # incident-loop export
 
 
-def test_export_trends_json_is_the_api_file(
-    project: Path, site: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("what", "output_format"), [("trends", "json"), ("actions", "csv")])
+def test_export_is_the_api_file(
+    project: Path, site: Path, monkeypatch: pytest.MonkeyPatch, what: str, output_format: str
 ) -> None:
     monkeypatch.chdir(project)
-    result = run_cli("export", "trends", "--format", "json")
+    result = run_cli("export", what, "--format", output_format)
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes == (site / "api/trends.json").read_bytes()
-
-
-def test_export_actions_csv_is_the_api_file(
-    project: Path, site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(project)
-    result = run_cli("export", "actions", "--format", "csv")
-    assert result.exit_code == 0, result.output
-    assert result.stdout_bytes == (site / "api/actions.csv").read_bytes()
+    assert result.stdout_bytes == (site / f"api/{what}.{output_format}").read_bytes()
 
 
 def test_export_incidents_and_actions_json(
