@@ -53,24 +53,29 @@ def q(value: str) -> str:
     return json.dumps(value)
 
 
+#: The hostile values written into the incident file itself.
+INCIDENT_KEYS = (
+    "incident-title",
+    "symptoms",
+    "mitigation",
+    "root-cause",
+    "factor",
+    "segment",
+    "tag",
+    "link-title",
+    "action-title",
+    "action-owner",
+    "acceptance",
+    "ticket",
+    "wont-do-title",
+    "wont-do-owner",
+    "reason",
+)
+
 H = {
     key: hostile(key)
     for key in (
-        "incident-title",
-        "symptoms",
-        "mitigation",
-        "root-cause",
-        "factor",
-        "segment",
-        "tag",
-        "link-title",
-        "action-title",
-        "action-owner",
-        "acceptance",
-        "ticket",
-        "wont-do-title",
-        "wont-do-owner",
-        "reason",
+        *INCIDENT_KEYS,
         "partner-name",
         "partner-owner",
         "contact-name",
@@ -210,21 +215,7 @@ TAGS_PAGE = "# Tags\n\n<!-- material/tags -->\n"
 
 #: Built page -> the hostile values it must show as text.
 INCIDENT_FIELDS = [
-    "incident-title",
-    "symptoms",
-    "mitigation",
-    "root-cause",
-    "factor",
-    "segment",
-    "tag",
-    "link-title",
-    "action-title",
-    "action-owner",
-    "acceptance",
-    "ticket",
-    "wont-do-title",
-    "wont-do-owner",
-    "reason",
+    *INCIDENT_KEYS,
     "action-id",
     "partner-name",
     "site-name",
