@@ -31,11 +31,17 @@ EPOCH_2026_06_15 = "1781481600"
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/fixtures/catalogue, built with today = 2026-06-15."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
     root = tmp_path / "catalogue"
     shutil.copytree(FIXTURES / "catalogue", root)
-    return build_site(root)
+    return root
+
+
+@pytest.fixture
+def site(catalogue: Path) -> Path:
+    return build_site(catalogue)
 
 
 def _text(html: str) -> str:
@@ -125,12 +131,8 @@ def test_runbook_goes_stale_exactly_when_used_after_review(site: Path) -> None:
     assert "1 incident used it after that review: INC-2026-002 ." in page
 
 
-def test_runbook_is_fresh_when_the_incident_started_on_the_review_day(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
-    root = tmp_path / "catalogue"
-    shutil.copytree(FIXTURES / "catalogue", root)
+def test_runbook_is_fresh_when_the_incident_started_on_the_review_day(catalogue: Path) -> None:
+    root = catalogue
     runbook = root / "docs/runbooks/label-failover.md"
     runbook.write_text(runbook.read_text().replace("reviewed: 2026-02-01", "reviewed: 2026-02-15"))
     rows = _rows((build_site(root) / "runbooks/index.html").read_text())
@@ -219,10 +221,8 @@ def test_incident_page_links_scope_to_catalogue(site: Path) -> None:
     )
 
 
-def test_escaping_in_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
-    root = tmp_path / "catalogue"
-    shutil.copytree(FIXTURES / "catalogue", root)
+def test_escaping_in_tables(catalogue: Path) -> None:
+    root = catalogue
     partner = root / "docs/integrations/shopify.md"
     partner.write_text(
         partner.read_text().replace("name: Shopify", "name: 'Shop|ify <b> & \"Co\"'")
@@ -248,10 +248,8 @@ def test_escaping_in_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     )
 
 
-def test_user_index_page_gets_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
-    root = tmp_path / "catalogue"
-    shutil.copytree(FIXTURES / "catalogue", root)
+def test_user_index_page_gets_the_table(catalogue: Path) -> None:
+    root = catalogue
     (root / "docs/integrations/index.md").write_text("# Our partners\n\nWho we ship with.\n")
     page = (build_site(root) / "integrations/index.html").read_text()
     assert "Who we ship with." in page
@@ -259,14 +257,11 @@ def test_user_index_page_gets_the_table(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_macro_with_an_unknown_filter_stops_the_build(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    catalogue: Path,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
-    root = tmp_path / "catalogue"
-    shutil.copytree(FIXTURES / "catalogue", root)
+    root = catalogue
     (root / "docs/index.md").write_text('{{ incident_table(partnr="dhl") }}\n')
     config = root / "mkdocs.yml"
     config.write_text(
