@@ -91,3 +91,18 @@ def test_a_problem_found_without_the_line_map_names_the_same_line() -> None:
     # The aliased node itself sits on line 2, which a reader without the map would name.
     assert lean.value.line == 6
     assert "more than 100,000 values" in lean.value.message
+
+
+@pytest.mark.parametrize("character", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_at_line_feeds_only(character: str) -> None:
+    # YAML ends a line at NEL and the Unicode line and paragraph separators too; editors and
+    # GitHub do not, so neither do the lines in messages.
+    text = f'a: "one{character}two"\nb:\n  - x\nc: d: e\nf: 1\n'
+    with pytest.raises(YamlProblem) as problem:
+        read_yaml(text, first_line=2)
+    assert problem.value.line == 5  # `c: d: e` is line 4 of the text, line 5 of the file
+    assert "mapping values are not allowed" in problem.value.message
+    document = read_yaml(text.replace("c: d: e", "c: e"), first_line=2)
+    assert document.lines[("b",)] == 3
+    assert document.lines[("b", 0)] == 4
+    assert document.lines[("f",)] == 6

@@ -15,6 +15,8 @@ small walker that:
 
 from __future__ import annotations
 
+import bisect
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,7 +106,7 @@ def read_yaml(
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark is not None else first_line
+        line = _Lines(text, offset).of(mark) if mark is not None else first_line
         line = min(line, first_line + max(text.count("\n") - (text.endswith("\n")), 0))
         problem = exc.problem or "could not be read"
         hint = _syntax_hint(problem)
@@ -118,7 +120,7 @@ def read_yaml(
         ) from None
     except yaml.YAMLError as exc:  # e.g. "expected a single document"
         raise YamlProblem(first_line, f"YAML error: {exc}") from None
-    walker = _Walker(offset, lines)
+    walker = _Walker(_Lines(text, offset), lines)
     walker.lines[()] = root_line if root_line is not None else first_line
     try:
         data = None if node is None else walker.build(node, (), 0)
@@ -140,9 +142,33 @@ def _syntax_hint(problem: str) -> str:
     return "; check the indentation and put quotes around values with special characters"
 
 
-class _Walker:
-    def __init__(self, offset: int, lines: bool = True) -> None:
+#: Characters YAML ends a line at, besides line feeds (which are all that editors count).
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _Lines:
+    """The file's line of a position that the YAML parser marked.
+
+    The parser counts NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks too; in a
+    text that holds one, the line is counted from the position instead (editors, ``git`` and
+    GitHub end lines at line feeds only). The reader has already turned CR LF and CR into LF.
+    """
+
+    def __init__(self, text: str, offset: int) -> None:
         self.offset = offset
+        self.starts: list[int] | None = None
+        if _OTHER_BREAKS.search(text):
+            self.starts = [m.end() for m in re.finditer("\n", text)]
+
+    def of(self, mark: Any) -> int:
+        if self.starts is None:
+            return int(mark.line) + 1 + self.offset
+        return bisect.bisect_right(self.starts, int(mark.index)) + 1 + self.offset
+
+
+class _Walker:
+    def __init__(self, lines_of: _Lines, lines: bool = True) -> None:
+        self.lines_of = lines_of
         self.count = 0
         #: Where the lines of keys and items go; a throw-away dict when they are not wanted.
         self.lines: dict[KeyPath, int] = {}
@@ -151,7 +177,7 @@ class _Walker:
         self.constructor = SafeConstructor()
 
     def line_of(self, node: Node) -> int:
-        return int(node.start_mark.line) + 1 + self.offset
+        return self.lines_of.of(node.start_mark)
 
     def build(self, node: Node, path: KeyPath, depth: int) -> Any:
         self.count += 1
