@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from incident_loop.load import read_markdown, read_yaml_file
+from incident_loop.pipeline import check_project
+from incident_loop.settings import read_project_config
 from incident_loop.yamlio import YamlProblem, read_yaml
 
 TEXT = """\
@@ -91,6 +93,24 @@ def test_a_problem_found_without_the_line_map_names_the_same_line() -> None:
     # The aliased node itself sits on line 2, which a reader without the map would name.
     assert lean.value.line == 6
     assert "more than 100,000 values" in lean.value.message
+
+
+def test_a_one_shot_check_lets_go_of_the_raw_yaml(minimal: Path) -> None:
+    config = read_project_config(minimal)
+    result = check_project(config, reuse=False)
+    (record,) = result.project.incidents
+    assert record.source.data is None  # released: the model is the only copy
+    assert (record.incident.id, list(record.incident.scope.partners)) == ("INC-2026-001", ["dhl"])
+    assert [a.item.title for a in record.actions] == ["Idempotency keys on label creation"]
+    # What a page and a late message need is still read from the file.
+    assert record.source.body == "\n## Timeline\n\n- 09:00 label requests start to time out.\n"
+    assert record.source.line(("scope", "sites")) == 14  # the fixture's line 14: `  sites: [ams]`
+    assert record.source.line(("actions", 0, "owner")) == 25
+    # Nothing was kept for a next run: a serve-style check reads the project itself, and
+    # gets a result of its own that it can reuse.
+    kept = check_project(config)
+    assert kept is not result and kept.project.incidents[0].source.data is not None
+    assert check_project(config) is kept
 
 
 @pytest.mark.parametrize("character", ["\x85", "\u2028", "\u2029"])

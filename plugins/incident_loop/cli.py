@@ -40,7 +40,7 @@ ROOT_OPTION = click.option(
 def _checked(config: ProjectConfig) -> CheckResult:
     """The check result, or exit 2 when the options cannot be used (a bad SOURCE_DATE_EPOCH)."""
     try:
-        return check_project(config)
+        return check_project(config, reuse=False)
     except SettingsError as exc:
         click.echo(f"incident-loop: {exc}", err=True)
         sys.exit(2)
@@ -246,7 +246,7 @@ def summary_command(files: tuple[Path, ...], root: Path) -> None:
           | xargs -0 incident-loop summary >> "$GITHUB_STEP_SUMMARY"
     """
     try:
-        result = check_project(read_project_config(root))
+        result = check_project(read_project_config(root), reuse=False)
     except SettingsError as exc:
         click.echo(render_settings_error(str(exc)), nl=False)
         return

@@ -48,6 +48,8 @@ class SourceFile:
     digest: int = 0
     #: False when the file has no body (unreadable, or its front matter is not closed).
     has_body: bool = True
+    #: True when the YAML was read without a syntax error (its lines can be worked out again).
+    parsed: bool = False
     _lines: dict[KeyPath, int] | None = field(default=None, repr=False, compare=False)
 
     def _text_lines(self) -> list[str] | None:
@@ -77,7 +79,7 @@ class SourceFile:
         """
         if self._lines is None:
             self._lines = {(): self.root_line}
-            lines = self._text_lines() if self.data is not None and self.yaml_lines else None
+            lines = self._text_lines() if self.parsed and self.yaml_lines else None
             if lines is not None and self.yaml_lines is not None:
                 start, end = self.yaml_lines
                 try:
@@ -89,6 +91,14 @@ class SourceFile:
                 else:
                     self._lines = document.lines
         return self._lines
+
+    def release(self) -> None:
+        """Let go of the YAML data once it is checked (see :func:`pipeline.check_project`).
+
+        The validated models hold the values; the containers around them are a third of what
+        an incident takes in memory. The body and the lines can still be read from the file.
+        """
+        self.data = None
 
     def line(self, key_path: KeyPath) -> int:
         """Line of ``key_path``, or of its nearest parent that exists (for a missing key)."""
@@ -204,8 +214,14 @@ def _cached(kind: str, path: Path, rel: str, max_size: int) -> SourceFile:
     return source
 
 
-def read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
-    """A markdown file with YAML front matter between two ``---`` lines at its top."""
+def read_markdown(path: Path, rel: str, max_size: int, *, cache: bool = True) -> SourceFile:
+    """A markdown file with YAML front matter between two ``---`` lines at its top.
+
+    With ``cache=False`` the file is read and not remembered (nor looked up): for a run that
+    reads the project once and may :meth:`~SourceFile.release` what it read.
+    """
+    if not cache:
+        return _read_markdown(path, rel, max_size)
     return _cached("markdown", path, rel, max_size)
 
 
@@ -293,6 +309,7 @@ def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_l
         )
         return
     source.data = document.data
+    source.parsed = True
     for line, key_path, message in document.problems:
         source.problems.append(Diagnostic(source.rel, line, "error", field_name(key_path), message))
 

@@ -32,9 +32,25 @@ class CheckResult:
 _last: tuple[tuple[object, ...], CheckResult] | None = None
 
 
-def check_project(config: ProjectConfig) -> CheckResult:
-    """Load, validate and analyse; the last result is reused while no source file changed."""
+def check_project(config: ProjectConfig, *, reuse: bool = True) -> CheckResult:
+    """Load, validate and analyse; the last result is reused while no source file changed.
+
+    ``reuse=False`` is for a process that checks the project once (``mkdocs build``, the
+    command line): nothing is looked up or kept for a next run, and the raw YAML of each
+    incident is let go once it is checked (:meth:`SourceFile.release`), which leaves the
+    validated models as the only copy. ``mkdocs serve`` keeps it all: an unchanged file is then
+    checked again without being read.
+    """
     global _last
+    if not reuse:
+        project = load_project(config, cache=False)
+        analysis = analyse(project)
+        for record in project.incidents:
+            record.source.release()
+        project.raw_actions = []
+        return CheckResult(
+            project, analysis, sort_diagnostics(project.diagnostics + analysis.warnings)
+        )
     key = (config, config.settings.current_date(), _signature(config.paths))
     if _last is not None and _last[0] == key:
         return _last[1]

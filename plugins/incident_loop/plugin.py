@@ -104,6 +104,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.pending_headers: dict[str, tuple[IncidentFacts, list[str]]] = {}
         self.page_meta: dict[str, dict[str, Any]] = {}
         self.permalink = False
+        #: Whether a check result can be reused by a later build of this process: only under
+        #: ``mkdocs serve`` (set by on_startup; MkDocs' own API calls do not run it).
+        self.reuse = True
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.reuse = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = {key: value for key, value in self.config.items() if key != "enabled"}
@@ -130,7 +136,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project_config is not None
         try:
-            result = check_project(self.project_config)
+            result = check_project(self.project_config, reuse=self.reuse)
         except SettingsError as exc:
             raise PluginError(f"incident-loop: {exc}") from None
         self.result = result

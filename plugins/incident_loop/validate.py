@@ -263,8 +263,12 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def load_project(config: ProjectConfig) -> Project:
-    """Read and check every source of one project (SPEC sections 3 and 5)."""
+def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
+    """Read and check every source of one project (SPEC sections 3 and 5).
+
+    ``cache=False`` neither looks up nor remembers the incident files read (see
+    :func:`load.read_markdown`).
+    """
     project = Project(config=config)
     settings = config.settings
     paths = config.paths
@@ -283,7 +287,7 @@ def load_project(config: ProjectConfig) -> Project:
             if refusal:
                 diagnostics.append(Diagnostic(rel, 1, "error", "file", refusal))
                 continue
-            source = read_markdown(path, rel, settings.max_file_size)
+            source = read_markdown(path, rel, settings.max_file_size, cache=cache)
             diagnostics.extend(source.problems)
             if isinstance(source.data, dict):
                 sources.append(source)
