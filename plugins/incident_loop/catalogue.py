@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .analyse import ActionFacts, Analysis, IncidentFacts
@@ -99,7 +100,7 @@ def build_catalogue(project: Project, analysis: Analysis) -> CatalogueIndex:
 def _entry(
     incidents: list[IncidentFacts],
     analysis: Analysis,
-    known_modes: list[str] | None,
+    known_modes: Sequence[str] | None,
     zone: dt.tzinfo,
 ) -> EntryStats:
     stats = EntryStats(incidents=incidents)

@@ -55,6 +55,19 @@ def _none_to_empty(value: Any) -> Any:
     return [] if value is None else value
 
 
+def _as_tuple(value: Any) -> Any:
+    """A YAML list (or nothing) as a tuple: thousands of incidents keep their lists for a
+    build, and a tuple is smaller than a list (an empty one takes no memory at all)."""
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _not_kept(value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The action entries are checked one by one and kept as records (``validate``)."""
+    return []
+
+
 def parse_date_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime:
     """An ISO 8601 date-time with an offset; without one only when the plugin has a ``timezone``."""
     if isinstance(value, dt.datetime):
@@ -193,7 +206,7 @@ Text = Annotated[str, AfterValidator(_text)]
 DateTime = Annotated[dt.datetime, BeforeValidator(_date_time)]
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Url = Annotated[str, AfterValidator(_url)]
-TextList = Annotated[list[Text], BeforeValidator(_none_to_empty)]
+TextList = Annotated[tuple[Text, ...], BeforeValidator(_as_tuple)]
 
 
 #: What every validated model says when asked which fields were set (see ``_Model``).
@@ -217,9 +230,9 @@ class Link(_Model):
 
 
 class Scope(_Model):
-    partners: TextList = []
-    sites: TextList = []
-    segments: TextList = []
+    partners: TextList = ()
+    sites: TextList = ()
+    segments: TextList = ()
 
 
 class ActionItem(_Model):
@@ -233,7 +246,7 @@ class ActionItem(_Model):
     priority: Literal["P1", "P2", "P3"] | None = None
     due: Date | None = None
     ticket: Annotated[Text, AfterValidator(_ticket)] | None = None
-    acceptance: TextList = []
+    acceptance: TextList = ()
     completed_at: Date | None = None
     reason: Text | None = None
 
@@ -261,7 +274,7 @@ class Incident(_Model):
     symptoms: Text
     mitigation: Text
     root_cause: Text | None = None
-    contributing_factors: TextList = []
+    contributing_factors: TextList = ()
     trigger: (
         Literal[
             "rollout",
@@ -276,13 +289,16 @@ class Incident(_Model):
     ) = None
     rolled_back: bool | None = None
     manual_hours: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    runbooks: TextList = []
-    links: Annotated[list[Link], BeforeValidator(_none_to_empty)] = []
-    recurrence_of: TextList = []
+    runbooks: TextList = ()
+    links: Annotated[tuple[Link, ...], BeforeValidator(_as_tuple)] = ()
+    recurrence_of: TextList = ()
     exclude_from_metrics: bool = False
-    tags: TextList = []
-    #: Each entry is checked on its own as an :class:`ActionItem` or an :class:`ActionRef`.
-    actions: Annotated[list[dict[str, Any]], BeforeValidator(_none_to_empty)] = []
+    tags: TextList = ()
+    #: Each entry is checked on its own as an :class:`ActionItem` or an :class:`ActionRef` and
+    #: kept as an ``ActionRecord``; the model checks only that they are a list of mappings.
+    actions: Annotated[
+        list[dict[str, Any]], BeforeValidator(_none_to_empty), AfterValidator(_not_kept)
+    ] = []
 
 
 class Contact(_Model):
@@ -299,9 +315,9 @@ class Partner(_Model):
     owner: Text
     lifecycle: Literal["active", "onboarding", "deprecated"] = "active"
     escalation: Annotated[list[Contact], BeforeValidator(_none_to_empty)] = []
-    known_failure_modes: TextList = []
-    runbooks: TextList = []
-    links: Annotated[list[Link], BeforeValidator(_none_to_empty)] = []
+    known_failure_modes: TextList = ()
+    runbooks: TextList = ()
+    links: Annotated[tuple[Link, ...], BeforeValidator(_as_tuple)] = ()
 
 
 class Site(_Model):
@@ -319,8 +335,8 @@ class Runbook(_Model):
     title: Text
     owner: Text
     reviewed: Date
-    failure_modes: TextList = []
-    partners: TextList = []
+    failure_modes: TextList = ()
+    partners: TextList = ()
 
 
 class FailureMode(_Model):

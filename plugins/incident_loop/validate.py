@@ -244,7 +244,7 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         return "must be a finite number of hours, not infinity or NaN"
     if kind in ("float_type", "int_type", "int_from_float"):
         return f"must be a number, not {_kind_of(value)}"
-    if kind == "list_type":
+    if kind in ("list_type", "tuple_type"):
         return f"must be a list (one `- item` per line), not {_kind_of(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of `name: value` fields, not {_kind_of(value)}"

@@ -214,7 +214,10 @@ class _Walker:
 
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag == _STR:
-            return node.value  # most values: what the constructor would return, without it
+            # Most values: what the constructor would return, without it. Short ones (a
+            # severity, a slug, an owner) are shared by the thousands of files that repeat them.
+            value: str = node.value
+            return sys.intern(value) if len(value) <= _INTERNED else value
         if node.tag not in _SCALAR_TAGS:
             raise YamlProblem(self.line_of(node), _tag_message(node.tag))
         if node.tag == _TAG + "timestamp":
@@ -255,6 +258,10 @@ class _Walker:
                 self.lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
+
+
+#: Values up to this length are interned (see ``_Walker.scalar``).
+_INTERNED = 40
 
 
 def _tag_message(tag: str) -> str:
