@@ -12,6 +12,7 @@ per test function, so the folder is not a function-scoped fixture).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -218,7 +219,7 @@ def render_everything(result: CheckResult, config: Any) -> None:
         for slug in entries:
             renderer.catalogue_section(kind, slug)
     for make in export_files(model, renderer.urls, None).values():
-        make()
+        make(io.StringIO())
     for what in ("incidents", "actions", "trends"):
         for output_format in ("json", "csv"):
             render_export(result, config, what, output_format)

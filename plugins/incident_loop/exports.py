@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TextIO
 
 from .analyse import ActionFacts, Analysis, round_minutes
 from .pipeline import CheckResult
@@ -34,8 +34,17 @@ def cell(value: Any) -> Any:
     return value
 
 
+_JSON_OPTIONS: dict[str, Any] = {"indent": 2, "sort_keys": True, "ensure_ascii": False}
+
+
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(data, **_JSON_OPTIONS) + "\n"
+
+
+def write_json(data: Any, handle: TextIO) -> None:
+    """:func:`to_json` written in pieces: the text of thousands of incidents is never whole."""
+    json.dump(data, handle, **_JSON_OPTIONS)
+    handle.write("\n")
 
 
 def incidents_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
@@ -189,13 +198,14 @@ EXPORTS = ("api/incidents.json", "api/actions.json", "api/trends.json", "api/act
 
 def export_files(
     model: SiteModel, urls: Urls, site_url: str | None
-) -> dict[str, Callable[[], str]]:
-    """The files under ``api/`` of the built site, each made when called (one at a time)."""
+) -> dict[str, Callable[[TextIO], None]]:
+    """The files under ``api/`` of the built site, each made when called with the file to
+    write it to (one at a time)."""
     return {
-        "api/incidents.json": lambda: to_json(incidents_data(model.analysis, urls)),
-        "api/actions.json": lambda: to_json(actions_data(model.analysis, urls)),
-        "api/trends.json": lambda: to_json(trends_data(model.trends)),
-        "api/actions.csv": lambda: actions_csv(model.analysis, urls, site_url),
+        "api/incidents.json": lambda out: write_json(incidents_data(model.analysis, urls), out),
+        "api/actions.json": lambda out: write_json(actions_data(model.analysis, urls), out),
+        "api/trends.json": lambda out: write_json(trends_data(model.trends), out),
+        "api/actions.csv": lambda out: out.write(actions_csv(model.analysis, urls, site_url)),
     }
 
 

@@ -171,6 +171,18 @@ class Links:
         }
 
 
+def joined(parts: list[str]) -> str:
+    """The HTML of a table from the parts the ``*_rows`` functions return, without its last
+    line break (the page has its own).
+
+    Joined once and not copied: a table of thousands of rows is the largest string of its
+    page, and every copy (a ``Markup``, an ``rstrip``) would take that memory again.
+    """
+    if parts:
+        parts[-1] = parts[-1].rstrip("\n")
+    return "".join(parts)
+
+
 def severity_badge(severity: str) -> str:
     return (
         f'<span class="il-badge il-sev il-sev--{text(css_token(severity))}">{text(severity)}</span>'
@@ -220,8 +232,9 @@ def action_rows(
     *,
     anchors: bool = False,
     facets: bool = False,
-) -> Markup:
-    """A table of actions; with ``anchors`` each row is the target of ``actions/#<id>``."""
+) -> list[str]:
+    """A table of actions, as the parts of its HTML (see :func:`joined`); with ``anchors``
+    each row is the target of ``actions/#<id>``."""
     out = [_ACTION_HEAD]
     for action in actions:
         item = action.record.item
@@ -258,7 +271,7 @@ def action_rows(
             f"<td>{incident_links(links, action.incidents)}</td>\n</tr>\n"
         )
     out.append("</tbody>\n</table>\n")
-    return Markup("".join(out))
+    return out
 
 
 _INCIDENT_HEAD = (
@@ -267,8 +280,8 @@ _INCIDENT_HEAD = (
 )
 
 
-def incident_rows(links: Links, rows: Iterable[IncidentFacts]) -> Markup:
-    """A table of incidents (catalogue pages)."""
+def incident_rows(links: Links, rows: Iterable[IncidentFacts]) -> list[str]:
+    """A table of incidents (catalogue pages), as the parts of its HTML."""
     project = links.project
     out = [_INCIDENT_HEAD]
     for facts in rows:
@@ -284,15 +297,16 @@ def incident_rows(links: Links, rows: Iterable[IncidentFacts]) -> Markup:
             f"<td>{repeat_cell(links, facts)}</td>\n</tr>\n"
         )
     out.append("</tbody>\n</table>\n")
-    return Markup("".join(out))
+    return out
 
 
 def day(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-def log_rows(links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str, int]) -> Markup:
-    """The rows of the incident log, with the ``data-`` attributes its filters read."""
+def log_rows(links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str, int]) -> list[str]:
+    """The incident log's table, as the parts of its HTML, with the ``data-`` attributes its
+    filters read."""
     project = links.project
     out = []
     for facts in rows:
@@ -328,7 +342,7 @@ def log_rows(links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str,
             f"<td>{repeat_cell(links, facts)}</td>\n"
             f"<td>{open_counts[incident.id]}</td>\n</tr>\n"
         )
-    return Markup("".join(out))
+    return out
 
 
 _EXCLUDED_NOTE = (
@@ -426,7 +440,7 @@ class IncidentHeader:
         blocks.append(self._decision())
         if facts.repeated_by or facts.related:
             blocks.append(self._related())
-        table = str(action_rows(links, self.actions)).rstrip("\n")
+        table = joined(action_rows(links, self.actions))
         blocks.append(table if self.actions else "<p>No actions yet.</p>")
         parts = []
         for (title, _), anchor, block in zip(self.headings(), anchors, blocks, strict=True):
@@ -534,8 +548,9 @@ def number(value: float | None) -> str:
     return "–" if value is None else number_text(value)
 
 
-def ranked_rows(links: Links, ranked: Iterable[ActionFacts]) -> Markup:
-    """The rows of the backlog's open actions, highest score first."""
+def ranked_rows(links: Links, ranked: Iterable[ActionFacts]) -> list[str]:
+    """The table of the backlog's open actions, highest score first, as the parts of its
+    HTML."""
     out = []
     for rank, action in enumerate(ranked, 1):
         item = action.record.item
@@ -553,11 +568,12 @@ def ranked_rows(links: Links, ranked: Iterable[ActionFacts]) -> Markup:
             f"<td>{due(action)}</td>\n"
             f"<td>{incident_links(links, action.incidents)}</td>\n</tr>\n"
         )
-    return Markup("".join(out))
+    return out
 
 
-def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts]) -> Markup:
-    """The rows of the backlog's qualifying incidents, with their reasons and actions."""
+def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts]) -> list[str]:
+    """The table of the backlog's qualifying incidents, with their reasons and actions, as
+    the parts of its HTML."""
     out = []
     for facts in qualifying:
         incident = facts.record.incident
@@ -574,4 +590,4 @@ def qualifying_rows(links: Links, qualifying: Iterable[IncidentFacts]) -> Markup
             f'<td><ul class="il-reasons">{reasons}</ul></td>\n'
             f"<td>{actions}</td>\n</tr>\n"
         )
-    return Markup("".join(out))
+    return out

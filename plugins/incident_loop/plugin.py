@@ -296,7 +296,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         for name, make in export_files(self.model, self.renderer.urls, config.site_url).items():
             target = site_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(make(), encoding="utf-8")
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                make(handle)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:

@@ -179,7 +179,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 DEFERRED_OFFSET = 100_000
 
 
-def _later(context: jinja2.runtime.Context, make: Callable[[], Markup]) -> Markup:
+def _later(context: jinja2.runtime.Context, make: Callable[[], list[str]]) -> Markup:
     """A table made when its page is written, or now when the render is not for a page.
 
     MkDocs converts every page before it writes the first; the register, the log and the
@@ -188,14 +188,14 @@ def _later(context: jinja2.runtime.Context, make: Callable[[], Markup]) -> Marku
     """
     pending = context.get("deferred")
     if pending is None:
-        return make()
+        return Markup("".join(make()))
     tables = pending.setdefault(context["links"].from_src, {})
     number = DEFERRED_OFFSET + len(tables)
-    tables[number] = lambda: str(make()).rstrip("\n")
+    tables[number] = lambda: fast.joined(make())
     return Markup(FRAGMENT.format(number))
 
 
-def _table(make_rows: Callable[..., Markup]) -> Callable[..., Markup]:
+def _table(make_parts: Callable[..., list[str]]) -> Callable[..., Markup]:
     """A template function for one of the long tables of ``pieces``, deferred by :func:`_later`.
 
     The template passes the rows (and options); the page's links come from its context.
@@ -203,7 +203,7 @@ def _table(make_rows: Callable[..., Markup]) -> Callable[..., Markup]:
 
     @jinja2.pass_context
     def table(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
-        return _later(context, partial(make_rows, context["links"], *args, **kwargs))
+        return _later(context, partial(make_parts, context["links"], *args, **kwargs))
 
     return table
 
