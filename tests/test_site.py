@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -69,6 +70,37 @@ def test_incident_page(minimal: Path) -> None:
         "label-api-timeouts",
         "dhl",
     }
+
+
+def test_search_finds_the_facts_and_the_page_shows_them_as_a_table(minimal: Path) -> None:
+    site = build_site(minimal)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = [e for e in index["docs"] if e["location"].startswith("incidents/INC-2026-001/")]
+    first = entries[0]
+    assert first["title"] == "INC-2026-001: DHL label API timeouts"
+    # The facts of the fixture, one paragraph each, in the table's order; the title is the
+    # entry's title and not repeated in its text.
+    assert first["text"].startswith(
+        "<p>Symptoms: Label requests failed with 504.</p> "
+        "<p>Mitigation: Throttled label creation and switched to the fallback service "
+        "level.</p> <p>Detected by: alert</p>"
+    )
+    assert "DHL label API timeouts" not in first["text"]
+    # The page itself has the title and the facts table, not the paragraphs.
+    page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    assert page.count("<h1") == 1
+    assert '<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>' in page
+    assert "<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>" in page
+    assert "<tr><th>Detected by</th><td>alert</td></tr>" in page
+    assert "<p>Symptoms:" not in page
+
+
+def test_contributing_factors_read_as_one_line_in_search() -> None:
+    from incident_loop.pieces import _run_on
+
+    assert _run_on(["Friday rollout.", "No alert", "Old runbook"]) == (
+        "Friday rollout. No alert; Old runbook"
+    )
 
 
 def _second_incident(root: Path) -> None:

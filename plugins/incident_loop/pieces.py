@@ -356,16 +356,27 @@ _NOT_QUALIFYING = (
 )
 
 
+def _run_on(items: list[str]) -> str:
+    """List items as one line: sentences one after the other, phrases with semicolons."""
+    out = ""
+    for item in items:
+        if out:
+            out += " " if out.rstrip().endswith((".", "!", "?")) else "; "
+        out += item
+    return out
+
+
 @dataclass(frozen=True)
 class IncidentHeader:
     """The generated part of an incident page, put before the author's body.
 
     In the page: the title, the badges, the facts table (symptoms, mitigation, root cause: the
     words worth finding with search), then sections with headings (durations, scope, runbooks,
-    decision rule, related incidents, actions). The plugin puts :meth:`early` into the page when
-    MkDocs has converted its markdown, and :meth:`late` (the badges and the sections) when the
-    page is written, after the search plugin has indexed it: their words would only add noise
-    to search, and thousands of them would otherwise be held in memory until then.
+    decision rule, related incidents, actions). The plugin puts the facts as :meth:`indexed`
+    into the page when MkDocs has converted its markdown, swaps in :meth:`early` (the title and
+    the table) once the search plugin has indexed the page, and puts in :meth:`late` (the
+    badges and the sections) when the page is written: their words would only add noise to
+    search, and thousands of them would otherwise be held in memory until then.
     """
 
     links: Links
@@ -387,30 +398,51 @@ class IncidentHeader:
         titles.append("Actions")
         return [(title, title.lower().replace(" ", "-")) for title in titles]
 
-    def early(self) -> tuple[str, str]:
-        """The title and the facts table."""
+    def _facts(self) -> list[tuple[str, str | list[str]]]:
+        """The facts as ``(label, HTML)``; a list is the contributing factors, one each."""
         incident = self.facts.record.incident
-        rows = [
-            f"<tr><th>Symptoms</th><td>{text(incident.symptoms)}</td></tr>",
-            f"<tr><th>Mitigation</th><td>{text(incident.mitigation)}</td></tr>",
+        rows: list[tuple[str, str | list[str]]] = [
+            ("Symptoms", text(incident.symptoms)),
+            ("Mitigation", text(incident.mitigation)),
         ]
         if incident.root_cause:
-            rows.append(f"<tr><th>Root cause</th><td>{text(incident.root_cause)}</td></tr>")
+            rows.append(("Root cause", text(incident.root_cause)))
         if incident.contributing_factors:
-            factors = "".join(f"<li>{text(f)}</li>\n" for f in incident.contributing_factors)
-            rows.append(f"<tr><th>Contributing factors</th><td><ul>\n{factors}</ul></td></tr>")
-        rows.append(f"<tr><th>Detected by</th><td>{text(incident.detection_source)}</td></tr>")
+            rows.append(("Contributing factors", [text(f) for f in incident.contributing_factors]))
+        rows.append(("Detected by", text(incident.detection_source)))
         if incident.trigger:
             rolled = {True: " (rolled back)", False: " (not rolled back)", None: ""}[
                 incident.rolled_back
             ]
-            trigger = text(incident.trigger.replace("_", " "))
-            rows.append(f"<tr><th>Trigger</th><td>{trigger}{rolled}</td></tr>")
+            rows.append(("Trigger", text(incident.trigger.replace("_", " ")) + rolled))
         if incident.manual_hours is not None:
-            rows.append(f"<tr><th>Manual work</th><td>{incident.manual_hours:g} hours</td></tr>")
+            rows.append(("Manual work", f"{incident.manual_hours:g} hours"))
+        return rows
+
+    def early(self) -> tuple[str, str]:
+        """The title and the facts table."""
+        incident = self.facts.record.incident
+        rows = []
+        for label, value in self._facts():
+            if isinstance(value, list):
+                items = "".join(f"<li>{item}</li>\n" for item in value)
+                value = f"<ul>\n{items}</ul>"
+            rows.append(f"<tr><th>{label}</th><td>{value}</td></tr>")
         return (
             f'<h1 class="il-title">{text(incident.id)}: {text(incident.title)}</h1>',
             '<table class="il-facts">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>",
+        )
+
+    def indexed(self) -> str:
+        """The words of the facts table as one paragraph per fact, for the search index.
+
+        What the search plugin indexes (the plugin swaps in :meth:`early` after it): the same
+        words with a quarter of the tags (search parses every tag of every page), and without
+        the title, which the index has already as the page's title.
+        """
+        return "\n".join(
+            f"<p>{label}: {_run_on(value) if isinstance(value, list) else value}</p>"
+            for label, value in self._facts()
         )
 
     def late(self, anchors: list[str], *, permalink: bool) -> tuple[str, str]:

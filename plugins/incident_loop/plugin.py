@@ -235,13 +235,30 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def _prepend(self, page: Page, header: IncidentHeader, html: str) -> str:
         """Put an incident's header before its body.
 
-        The badges and the sections are placeholders until :meth:`on_post_page`; their
-        headings join the page's table of contents in :meth:`on_page_context`.
+        The search plugin indexes the facts as short paragraphs (:meth:`IncidentHeader.indexed`);
+        :meth:`on_page_context`, after it, swaps in the title and the facts table. The badges and
+        the sections are placeholders until :meth:`on_post_page`; their headings join the page's
+        table of contents in :meth:`on_page_context`.
         """
         self.pending_headers[page.file.src_uri] = (header.facts, [])
+        return self._indexed_prefix(header) + html
+
+    @staticmethod
+    def _indexed_prefix(header: IncidentHeader) -> str:
+        badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
+        return "\n".join([header.indexed(), badges, sections]) + "\n"
+
+    def _swap_in_facts(self, page: Page, header: IncidentHeader) -> None:
+        """Replace the indexed facts by the title and the facts table (see :meth:`_prepend`)."""
+        content = page.content or ""
+        indexed = self._indexed_prefix(header)
         title, facts = header.early()
         badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
-        return "\n".join([title, badges, facts, sections]) + "\n" + html
+        shown = "\n".join([title, badges, facts, sections]) + "\n"
+        if content.startswith(indexed):
+            page.content = shown + content[len(indexed) :]
+        else:  # another plugin put something before it
+            page.content = content.replace(indexed, shown, 1)
 
     def _add_headings(self, page: Page, header: IncidentHeader, ids: list[str]) -> None:
         """Put the header's headings into the page's table of contents, with unique ids.
@@ -274,6 +291,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
         return inject(output, fragments) if fragments else output
 
+    # After the search plugin (priority 0) has indexed the page.
+    @event_priority(-100)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -284,6 +303,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         if pending is not None and self.renderer is not None:
             facts, ids = pending
             header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
+            self._swap_in_facts(page, header)
             self._add_headings(page, header, ids)
         return context
 
