@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_INCIDENT, build_site
+from conftest import EPOCH_2026_11_27, MINIMAL_INCIDENT, build_site
 from incident_loop import render
 from incident_loop.pipeline import check_project
 from incident_loop.render import Renderer, SiteModel
@@ -96,3 +98,22 @@ def test_the_incident_body_is_read_when_mkdocs_reads_the_page(minimal: Path) -> 
     assert meta["render_macros"] is False
     assert body.startswith("\n## Timeline\n")
     assert (minimal / MINIMAL_INCIDENT).read_text(encoding="utf-8").endswith(body.lstrip("\n"))
+
+
+def test_mkdocs_build_lets_go_of_the_yaml_and_builds_the_same_site(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The `mkdocs build` command checks the project once and releases the raw YAML
+    (check_project(reuse=False)); MkDocs' API, as in the other tests, keeps it. Both sites are
+    the same file for file, so nothing made after the release reads the raw data."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    kept = build_site(minimal)
+    released = tmp_path / "released"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(released)]
+    run = subprocess.run(command, cwd=minimal, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    files = sorted(p.relative_to(kept) for p in kept.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(released) for p in released.rglob("*") if p.is_file())
+    assert Path("incidents/INC-2026-001/index.html") in files and Path("api/actions.csv") in files
+    for name in files:
+        assert (kept / name).read_bytes() == (released / name).read_bytes(), name
