@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 MINIMAL_INCIDENT = "incidents/2026/2026-01-10-dhl-label-timeouts.md"
 
+# Days the tests take as today, for SOURCE_DATE_EPOCH. 2026-06-15T00:00:00Z in seconds since
+# 1970-01-01: 1970..2025 are 56 years, of which 14 leap years (1972, 1976, ..., 2024:
+# (2024 - 1972) / 4 + 1), so 2026-01-01 is day 56 * 365 + 14 = 20454. Jan 31 + Feb 28 + Mar 31
+# + Apr 30 + May 31 = 151 days, + 14 -> 2026-06-15 is day 20454 + 165 = 20619, and
+# 20619 * 86400 = 1_781_481_600. 2026-11-27 is 15 + 31 + 31 + 30 + 31 + 27 = 165 days later:
+# 1_781_481_600 + 165 * 86400 = 1_795_737_600. (test_site checks both with datetime.)
+EPOCH_2026_06_15 = "1781481600"
+EPOCH_2026_11_27 = "1795737600"
+
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
@@ -27,6 +37,11 @@ def minimal(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "minimal", root)
     return root
+
+
+def visible_text(html: str) -> str:
+    """The visible text of a page fragment: tags removed, whitespace collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def run_cli(*args: str) -> Any:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import REPO, build_site
+from conftest import EPOCH_2026_11_27, REPO, build_site
 from incident_loop.yamlio import load_plain_yaml
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,7 +39,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHOTS = REPO / "test-artifacts" / "browser"
-EPOCH_2026_11_27 = "1795737600"
 
 
 def _playwright() -> Any:

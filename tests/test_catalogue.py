@@ -25,9 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, build_site
-
-EPOCH_2026_06_15 = "1781481600"
+from conftest import EPOCH_2026_06_15, FIXTURES, build_site, visible_text
 
 
 @pytest.fixture
@@ -44,10 +42,6 @@ def site(catalogue: Path) -> Path:
     return build_site(catalogue)
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
 def _section(html: str, heading_id: str) -> str:
     start = html.index(f'id="{heading_id}"')
     end = html.find("<h2", start + 1)
@@ -55,7 +49,8 @@ def _section(html: str, heading_id: str) -> str:
 
 
 def _rows(html: str) -> list[str]:
-    return [_text(row) for row in re.findall(r"<tr[ >].*?</tr>", html, re.S)][1:]  # no header
+    rows = re.findall(r"<tr[ >].*?</tr>", html, re.S)
+    return [visible_text(row) for row in rows[1:]]  # the first row is the header
 
 
 def test_epoch_is_june_15() -> None:
@@ -83,7 +78,7 @@ def test_partner_page(site: Path) -> None:
         "Webhook gaps ⚠ seen, not listed in known_failure_modes 1 2026-03-01",
     ]
     history = _section(page, "incident-history")
-    assert "3 incidents; median time to mitigate 1 h 30 min." in _text(
+    assert "3 incidents; median time to mitigate 1 h 30 min." in visible_text(
         history
     )  # median(90, 240, 30)
     assert [row.split()[0] for row in _rows(history)] == [
@@ -101,7 +96,7 @@ def test_partner_page(site: Path) -> None:
     assert "INC-2026-001 , INC-2026-002" in open_actions[0]  # answered by both through the ref
     assert "2026-05-24 (default) ⚠ overdue" in open_actions[1]
     assert "2026-07-01" in open_actions[2] and "overdue" not in open_actions[2]
-    runbooks = _text(_section(page, "runbooks"))
+    runbooks = visible_text(_section(page, "runbooks"))
     assert "Carrier label failover ⚠ stale" in runbooks
 
 
@@ -118,7 +113,7 @@ def test_integrations_and_sites_indexes(site: Path) -> None:
     ]
     ams = (site / "sites/ams/index.html").read_text()
     assert _rows(_section(ams, "failure-modes-seen")) == ["Webhook gaps 1 2026-03-01"]
-    assert "1 incident; median time to mitigate 30 min." in _text(ams)
+    assert "1 incident; median time to mitigate 30 min." in visible_text(ams)
 
 
 def test_runbook_goes_stale_exactly_when_used_after_review(site: Path) -> None:
@@ -127,7 +122,7 @@ def test_runbook_goes_stale_exactly_when_used_after_review(site: Path) -> None:
         "Carrier label failover team-carriers 2026-02-01 Label API timeouts INC-2026-002 , INC-2026-001 ⚠ stale",
         "Webhook recovery team-shops 2026-06-01 Webhook gaps INC-2026-004 up to date",
     ]
-    page = _text((site / "runbooks/label-failover/index.html").read_text())
+    page = visible_text((site / "runbooks/label-failover/index.html").read_text())
     assert "1 incident used it after that review: INC-2026-002 ." in page
 
 
@@ -141,7 +136,7 @@ def test_runbook_is_fresh_when_the_incident_started_on_the_review_day(catalogue:
 
 def test_action_register(site: Path) -> None:
     page = (site / "actions/index.html").read_text()
-    assert "5 in all, 2 overdue on 2026-06-15" in _text(page)
+    assert "5 in all, 2 overdue on 2026-06-15" in visible_text(page)
     register = page[page.index('class="il-register"') :]
     rows = _rows(register)
     # overdue first (by due date), then open by due date, then closed
@@ -197,7 +192,7 @@ def test_backlog_ranking_worked_by_hand(site: Path) -> None:
 
 def test_macros_on_a_page(site: Path) -> None:
     home = (site / "index.html").read_text()
-    text = _text(home)
+    text = visible_text(home)
     # overdue 2 (001-A1, 003-A1); Sev1 open 2 (001-A1 and 002-A2 answer INC-2026-002);
     # nothing started after 2026-05-16; the last 91 days (after 2026-03-16) hold INC-2026-004: 20 min
     assert "Overdue: 2 ; Sev1 open: 2 ; last 30 days: 0 ; MTTR last quarter: 20 min ." in text
@@ -214,10 +209,10 @@ def test_incident_page_links_scope_to_catalogue(site: Path) -> None:
     page = (site / "incidents/INC-2026-003/index.html").read_text()
     assert '<a href="../../integrations/dhl/">DHL Parcel</a>' in page
     assert '<a href="../../sites/ams/">Amsterdam DC</a>' in page
-    assert "Repeated by INC-2026-004 : Shopify order webhooks missing" in _text(page)
+    assert "Repeated by INC-2026-004 : Shopify order webhooks missing" in visible_text(page)
     assert (
         "must turn into backlog work because: detected by partner: missing observability"
-        in _text(page)
+        in visible_text(page)
     )
 
 

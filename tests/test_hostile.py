@@ -21,10 +21,9 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import FIXTURES, MINIMAL_INCIDENT, build_site, check_json
+from conftest import EPOCH_2026_11_27, FIXTURES, MINIMAL_INCIDENT, build_site, check_json
 
 P = MINIMAL_INCIDENT
-EPOCH_2026_11_27 = "1795737600"
 
 
 @pytest.fixture(autouse=True)

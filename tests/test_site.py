@@ -11,20 +11,14 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import MINIMAL_INCIDENT, REPO, build_site
+from conftest import EPOCH_2026_11_27, MINIMAL_INCIDENT, REPO, build_site, visible_text
 
 P = MINIMAL_INCIDENT
-EPOCH_2026_11_27 = "1795737600"  # 2026-11-27T00:00:00Z
 
 
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
-
-
-def _text(html: str) -> str:
-    """The visible text of a page fragment, whitespace collapsed."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def test_epoch_constant_is_the_27th() -> None:
@@ -38,7 +32,7 @@ def test_epoch_constant_is_the_27th() -> None:
 def test_incident_page(minimal: Path) -> None:
     site = build_site(minimal)
     page = (site / "incidents/INC-2026-001/index.html").read_text()
-    text = _text(page)
+    text = visible_text(page)
     assert "INC-2026-001: DHL label API timeouts" in text
     assert "Severity Sev2" in text and "Category integration" in text
     assert "Failure mode Label API timeouts or 5xx" in text
@@ -126,26 +120,26 @@ def test_incident_log_and_navigation(minimal: Path) -> None:
     log = (site / "incidents/index.html").read_text()
     rows = re.findall(r"<tr data-severity.*?</tr>", log, re.S)
     assert [re.search(r">(INC-[\d-]+)<", r)[1] for r in rows] == ["INC-2026-002", "INC-2026-001"]
-    assert _text(rows[0]) == (
+    assert visible_text(rows[0]) == (
         "INC-2026-002 2026-02-01 DHL label API timeouts again Sev2 integration "
         "Label API timeouts or 5xx dhl , B2C parcels 1 h 35 min ↻ INC-2026-001 1"
     )
-    assert _text(rows[1]) == (
+    assert visible_text(rows[1]) == (
         "INC-2026-001 2026-01-10 DHL label API timeouts Sev2 integration "
         "Label API timeouts or 5xx dhl , ams , B2C parcels 1 h 30 min – 1"
     )
     assert 'data-partner="dhl" data-site="" data-year="2026"' in rows[0]
-    assert "2 incidents, newest first." in _text(log)
+    assert "2 incidents, newest first." in visible_text(log)
     assert '<option value="Sev2">Sev2 (2)</option>' in log
     # the log is in the navigation, single incidents are not
     home = (site / "index.html").read_text()
     nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert 'href="incidents/"' in nav and "INC-2026-001" not in nav
-    repeat = _text((site / "incidents/INC-2026-002/index.html").read_text())
+    repeat = visible_text((site / "incidents/INC-2026-002/index.html").read_text())
     assert "Repeat of INC-2026-001" in repeat
     assert "must turn into backlog work because: repeat of INC-2026-001 severity Sev2" in repeat
-    first = _text((site / "incidents/INC-2026-001/index.html").read_text())
+    first = visible_text((site / "incidents/INC-2026-001/index.html").read_text())
     assert "Repeated by INC-2026-002 : DHL label API timeouts again" in first
 
 

@@ -61,15 +61,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, build_site, run_cli
-
-# 2026-06-15T00:00:00Z in seconds since 1970-01-01:
-# 1970..2025 are 56 years, of which 14 leap years (1972, 1976, ..., 2024: (2024 - 1972) / 4 + 1),
-# so 2026-01-01 is day 56 * 365 + 14 = 20454. Jan 31 + Feb 28 + Mar 31 + Apr 30 + May 31 = 151
-# days, + 14 -> 2026-06-15 is day 20454 + 165 = 20619. 20619 * 86400 = 1_781_481_600.
-# (Check against test_site.py: 2026-11-27 is 15 + 31 + 31 + 30 + 31 + 27 = 165 days later,
-# 1_781_481_600 + 165 * 86400 = 1_795_737_600, its EPOCH_2026_11_27.)
-EPOCH_2026_06_15 = "1781481600"
+from conftest import EPOCH_2026_06_15, FIXTURES, build_site, run_cli, visible_text
 
 MONTHS = ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
 
@@ -123,10 +115,6 @@ def site(project: Path) -> Path:
 
 def _json(site: Path, name: str) -> Any:
     return json.loads((site / "api" / name).read_text(encoding="utf-8"))
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def test_epoch_constant_is_the_15th_of_june() -> None:
@@ -994,7 +982,7 @@ def test_trends_page(site: Path) -> None:
 
 def test_trends_page_numbers(site: Path) -> None:
     """The data tables show the hand-worked numbers of the months."""
-    text = _text(_article((site / "trends/index.html").read_text(encoding="utf-8")))
+    text = visible_text(_article((site / "trends/index.html").read_text(encoding="utf-8")))
     assert "2026-02 245.17 105" in text  # MTTR mean and median of February
     assert "2026-04 27.67" in text  # median time to detect of April, see EXPECTED_MONTHS
 
