@@ -2,7 +2,7 @@
 """Where the build time goes: per plugin event, per function, and the biggest generated pages.
 
     python benchmarks/profile_build.py N [--project incident-loop|baseline|blog] [--seed S]
-                                         [--top 25] [--prof FILE] [--workdir DIR]
+                                         [--top 25] [--prof FILE] [--workdir DIR] [--no-profile]
 
 Generates an incident-loop project with N incidents (``generate.py``), then builds it once in a
 child process under cProfile, with every plugin event method timed on its own. Prints:
@@ -15,7 +15,12 @@ child process under cProfile, with every plugin event method timed on its own. P
 
 Run it at two sizes (say 1000 and 2000) and compare: a line whose time grows by more than the
 ratio of the sizes is the super-linear step. cProfile slows the build down about twice; the
-ratios between lines are what matter.
+ratios between lines are what matter. With ``--no-profile`` the build runs without cProfile and
+the CPU seconds are real: per event, Markdown's conversion, the theme's templates for incident
+pages and for the other pages, and Python's garbage collector; compare with ``--project
+baseline``.
+
+The build is started like ``mkdocs build`` starts it (``on_startup`` with ``command="build"``).
 """
 
 from __future__ import annotations
@@ -77,16 +82,24 @@ def child(config: str, site: str, prof: str, top: int) -> int:
         original(self, event_name, timed, plugin_name=plugin_name)
 
     mkdocs.plugins.PluginCollection._register_event = register  # type: ignore[method-assign]
+    no_profile = prof == "-"
+    phases = _time_phases() if no_profile else {}
     profiler = cProfile.Profile()
     start = time.perf_counter()
-    profiler.enable()
+    start_cpu = time.process_time()
+    if not no_profile:
+        profiler.enable()
     cfg = load_config(config, site_dir=site)
+    cfg.plugins.on_startup(command="build", dirty=False)
     build(cfg)
     profiler.disable()
     total = time.perf_counter() - start
-    profiler.dump_stats(prof)
+    if no_profile:
+        phases["config and build (CPU)"] = time.process_time() - start_cpu
+    else:
+        profiler.dump_stats(prof)
 
-    print(f"\nbuild under cProfile: {total:.1f} s\n")
+    print(f"\nbuild {'without a profiler' if no_profile else 'under cProfile'}: {total:.1f} s\n")
     print(f"{'event':<22} {'plugin':<16} {'calls':>7} {'seconds':>9} {'share':>6}")
     for (event, plugin), (seconds, calls) in sorted(spent.items(), key=lambda kv: -kv[1][0]):
         if seconds >= 0.05:
@@ -100,6 +113,11 @@ def child(config: str, site: str, prof: str, top: int) -> int:
     for (event, plugin), mib in memory.items():
         print(f"  after {event:<12} {plugin:<16} {mib:8.0f}")
     print(f"  peak (VmHWM)                  {_rss_mib('VmHWM'):8.0f}")
+    if no_profile:
+        print("\nCPU seconds by phase (the phases overlap the events above):")
+        for name, seconds in phases.items():
+            print(f"  {name:<40} {seconds:8.2f}")
+        return 0
 
     stats = pstats.Stats(prof)
     print(f"\n== top {top} by cumulative time")
@@ -107,6 +125,64 @@ def child(config: str, site: str, prof: str, top: int) -> int:
     print("== incident_loop functions by own time")
     stats.sort_stats("tottime").print_stats("incident_loop", top)
     return 0
+
+
+def _time_phases() -> dict[str, float]:
+    """Count CPU time in Markdown, the theme's templates and the garbage collector."""
+    import gc
+
+    import jinja2
+    import markdown
+    from mkdocs.commands import build as mkdocs_build
+
+    phases: dict[str, float] = defaultdict(float)
+    current = {"page": ""}
+
+    def timer(owner: Any, name: str, label: Any) -> None:
+        method = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                key = label() if callable(label) else label
+                if key:
+                    phases[key] += time.process_time() - start
+
+        setattr(owner, name, timed)
+
+    def page_kind() -> str:
+        page = current["page"]
+        if not page:
+            return ""
+        kind = "incident pages" if page.startswith("incidents/") else "other pages"
+        return f"theme templates, {kind}"
+
+    original_build_page = mkdocs_build._build_page
+
+    def build_page(page: Any, *args: Any, **kwargs: Any) -> Any:
+        current["page"] = page.file.src_uri
+        try:
+            return original_build_page(page, *args, **kwargs)
+        finally:
+            current["page"] = ""
+
+    mkdocs_build._build_page = build_page
+    timer(markdown.Markdown, "convert", "Markdown to HTML")
+    timer(jinja2.Template, "render", page_kind)
+    started = [0.0]
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.process_time()
+        else:
+            phases[f"garbage collector, generation {info['generation']}"] += (
+                time.process_time() - started[0]
+            )
+
+    gc.callbacks.append(collector)
+    return phases
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--prof", type=Path, help="keep the cProfile data here (for snakeviz etc.)")
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a temp dir)")
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="no cProfile: real CPU seconds per event and phase (Markdown, theme, GC)",
+    )
     parser.add_argument(
         "--child", nargs=3, metavar=("CONFIG", "SITE", "PROF"), help=argparse.SUPPRESS
     )
@@ -147,11 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         project = roots[args.project]
         site = work / "site"
-        prof = args.prof or work / "build.prof"
+        prof = "-" if args.no_profile else str(args.prof or work / "build.prof")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         code = subprocess.call(
             [sys.executable, __file__, "--top", str(args.top), "--child",
-             str(project / "mkdocs.yml"), str(site), str(prof)],
+             str(project / "mkdocs.yml"), str(site), prof],
             env=env,
         )  # fmt: skip
         if code == 0:
