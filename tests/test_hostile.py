@@ -527,11 +527,23 @@ def test_ticket_with_a_script_scheme_refused(minimal: Path, edit, ticket: str) -
     edit(minimal, P, [("    priority: P1", f"    priority: P1\n    ticket: {q(ticket)}")])
     code, diagnostics = check_json(minimal)
     assert code == 1
-    assert [(d["line"], d["field"]) for d in diagnostics] == [(28, "actions[0].ticket")]
+    # `priority: P1` is line 27 of the fixture; the ticket is put on the line after it.
+    assert [(d["path"], d["line"], d["field"], d["message"]) for d in diagnostics] == [
+        (
+            P,
+            28,
+            "actions[0].ticket",
+            f"`{ticket}` is neither a key like OPS-123 nor an https:// URL",
+        )
+    ]
 
 
-def test_ticket_keys_and_urls_pass(minimal: Path, edit) -> None:
-    edit(minimal, P, [("    priority: P1", "    priority: P1\n    ticket: OPS-123")])
+@pytest.mark.parametrize(
+    "ticket",
+    ["OPS-123", "https://jira.example.com/browse/OPS-123", "http://linear.example.com/issue/OPS-7"],
+)
+def test_ticket_keys_and_urls_pass(minimal: Path, edit, ticket: str) -> None:
+    edit(minimal, P, [("    priority: P1", f"    priority: P1\n    ticket: {q(ticket)}")])
     assert check_json(minimal) == (0, [])
 
 
