@@ -110,9 +110,13 @@ def test_pr_workflow_checks_builds_tests_and_summarises() -> None:
 def test_pr_workflow_runs_actionlint_in_its_own_job() -> None:
     workflow = _workflow("pr.yml")
     lint = workflow["jobs"]["actionlint"]
-    text = yaml.safe_dump(lint)
-    assert "rhysd/actionlint" in text
-    assert "-color" in text
+    assert "needs" not in lint  # runs at once, beside the check and the build
+    checkout, download, run = lint["steps"]
+    assert checkout["uses"].startswith("actions/checkout@")
+    # The official download script, and the binary it reports as its step output.
+    assert download["id"] == "get_actionlint"
+    assert "https://raw.githubusercontent.com/rhysd/actionlint/main/scripts/" in download["run"]
+    assert run["run"] == "${{ steps.get_actionlint.outputs.executable }} -color"
 
 
 def test_pr_workflow_check_command_passes_on_this_repository(
