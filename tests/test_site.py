@@ -89,6 +89,26 @@ def test_search_finds_the_facts_and_the_page_shows_them_as_a_table(minimal: Path
     assert "<p>Symptoms:" not in page
 
 
+def test_the_facts_table_is_swapped_in_after_another_plugin_changed_the_page(
+    minimal: Path,
+) -> None:
+    """A hook (like any plugin after ours) puts a banner before the converted incident page;
+    the indexed facts are still found and replaced by the title and the table."""
+    (minimal / "hooks.py").write_text(
+        "def on_page_content(html, page, config, files):\n    return '<p>Banner</p>\\n' + html\n",
+        encoding="utf-8",
+    )
+    config = minimal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
+    site = build_site(minimal)
+    page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    banner = page.index("<p>Banner</p>")
+    title = page.index('<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>')
+    facts = page.index("<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>")
+    assert banner < title < facts
+    assert "<p>Symptoms:" not in page and page.count("<h1") == 1
+
+
 def test_contributing_factors_read_as_one_line_in_search() -> None:
     from incident_loop.pieces import _run_on
 
