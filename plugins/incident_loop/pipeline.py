@@ -42,23 +42,21 @@ def check_project(config: ProjectConfig, *, reuse: bool = True) -> CheckResult:
     checked again without being read.
     """
     global _last
-    if not reuse:
-        project = load_project(config, cache=False)
-        analysis = analyse(project)
-        for record in project.incidents:
-            record.source.release()
-        project.raw_actions = []
-        return CheckResult(
-            project, analysis, sort_diagnostics(project.diagnostics + analysis.warnings)
-        )
-    key = (config, config.settings.current_date(), _signature(config.paths))
-    if _last is not None and _last[0] == key:
-        return _last[1]
-    project = load_project(config)
+    key = None
+    if reuse:
+        key = (config, config.settings.current_date(), _signature(config.paths))
+        if _last is not None and _last[0] == key:
+            return _last[1]
+    project = load_project(config, cache=reuse)
     analysis = analyse(project)
     diagnostics = sort_diagnostics(project.diagnostics + analysis.warnings)
     result = CheckResult(project, analysis, diagnostics)
-    _last = (key, result)
+    if key is not None:
+        _last = (key, result)
+    else:
+        for record in project.incidents:
+            record.source.release()
+        project.raw_actions = []
     return result
 
 

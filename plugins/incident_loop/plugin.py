@@ -57,6 +57,7 @@ log = get_plugin_logger("incident-loop")
 
 #: Numbers of late fragments of prepended sections, apart from those in the markdown.
 LATE_OFFSET = 1000
+_LATE_PLACEHOLDERS = (FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1))
 
 
 def _walk_toc(items: list[AnchorLink]) -> Iterator[AnchorLink]:
@@ -245,15 +246,14 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
 
     @staticmethod
     def _indexed_prefix(header: IncidentHeader) -> str:
-        badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
-        return "\n".join([header.indexed(), badges, sections]) + "\n"
+        return "\n".join([header.indexed(), *_LATE_PLACEHOLDERS]) + "\n"
 
     def _swap_in_facts(self, page: Page, header: IncidentHeader) -> None:
         """Replace the indexed facts by the title and the facts table (see :meth:`_prepend`)."""
         content = page.content or ""
         indexed = self._indexed_prefix(header)
         title, facts = header.early()
-        badges, sections = FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1)
+        badges, sections = _LATE_PLACEHOLDERS
         shown = "\n".join([title, badges, facts, sections]) + "\n"
         if content.startswith(indexed):
             page.content = shown + content[len(indexed) :]
