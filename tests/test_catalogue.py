@@ -73,14 +73,15 @@ def test_partner_page(site: Path) -> None:
         "Account manager commercial +31 30 555 0100",
     ]
     assert 'href="mailto:api@dhl.example.com"' in page
+    # Failure mode | Known (in dhl's known_failure_modes) | Incidents | Last seen: label API
+    # timeouts are 001 and 002 (last 2026-02-15); webhook gaps only 003 for dhl, and not listed.
     assert _rows(_section(page, "failure-modes")) == [
         "Label API timeouts yes 2 2026-02-15",
         "Webhook gaps ⚠ seen, not listed in known_failure_modes 1 2026-03-01",
     ]
     history = _section(page, "incident-history")
-    assert "3 incidents; median time to mitigate 1 h 30 min." in visible_text(
-        history
-    )  # median(90, 240, 30)
+    # dhl is in 001, 002 and 003: median(90, 240, 30) = 90 minutes
+    assert "3 incidents; median time to mitigate 1 h 30 min." in visible_text(history)
     assert [row.split()[0] for row in _rows(history)] == [
         "INC-2026-003",
         "INC-2026-002",
@@ -101,11 +102,17 @@ def test_partner_page(site: Path) -> None:
 
 
 def test_integrations_and_sites_indexes(site: Path) -> None:
+    # Partner | Kind | Owner | Lifecycle | Incidents | Last incident | Open actions | Overdue.
+    # dhl: 001, 002, 003, the last 003 (2026-03-01); open 001-A1, 002-A2, 003-A1 (001-A2 is
+    # done), overdue 001-A1 (2026-03-07) and 003-A1 (2026-05-24), not 002-A2 (2026-07-01).
+    # shopify: 004 only; its A1 is open and due 2026-12-31.
     rows = _rows((site / "integrations/index.html").read_text())
     assert rows == [
         "DHL Parcel carrier team-carriers active 3 INC-2026-003 (2026-03-01) 3 ⚠ 2 overdue",
         "Shopify shop team-shops active 1 INC-2026-004 (2026-05-01) 1 0",
     ]
+    # Site | Owner | WMS | Region | Incidents | Last incident | Open actions | Overdue: ams is in
+    # 003 only (its A1 overdue); Tilburg has no WMS or region given and no incidents.
     rows = _rows((site / "sites/index.html").read_text())
     assert rows == [
         "Amsterdam DC team-warehouse Manhattan NL 1 INC-2026-003 (2026-03-01) 1 ⚠ 1 overdue",
@@ -117,6 +124,9 @@ def test_integrations_and_sites_indexes(site: Path) -> None:
 
 
 def test_runbook_goes_stale_exactly_when_used_after_review(site: Path) -> None:
+    # Runbook | Owner | Last reviewed | Failure modes | Used by (newest first) | Review:
+    # label-failover reviewed 2026-02-01, used by 002 on 2026-02-15, after it: stale;
+    # webhook-recovery reviewed 2026-06-01, after its one use (004, 2026-05-01): up to date.
     rows = _rows((site / "runbooks/index.html").read_text())
     assert rows == [
         "Carrier label failover team-carriers 2026-02-01 Label API timeouts INC-2026-002 , INC-2026-001 ⚠ stale",
