@@ -72,6 +72,10 @@ def safe_href(url: str) -> str | None:
     return url.strip() if scheme in ("http", "https", "mailto") else None
 
 
+def _link(href: str, label: str) -> str:
+    return f'<a href="{text(href)}">{text(label)}</a>'
+
+
 def css_token(value: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in value.lower())
 
@@ -207,17 +211,17 @@ def ticket(value: str | None) -> str:
     if not value:
         return "–"
     href = safe_href(value)
-    return f'<a href="{text(href)}">{text(value)}</a>' if href else text(value)
+    return _link(href, value) if href else text(value)
 
 
 def incident_links(links: Links, ids: Iterable[str]) -> str:
-    return ", ".join(f'<a href="{text(links.incident(i))}">{text(i)}</a>' for i in ids)
+    return ", ".join(_link(links.incident(i), i) for i in ids)
 
 
 def repeat_cell(links: Links, facts: IncidentFacts) -> str:
     if not facts.repeat_of:
         return "–"
-    return f'↻ <a href="{text(links.incident(facts.repeat_of))}">{text(facts.repeat_of)}</a>'
+    return "↻ " + _link(links.incident(facts.repeat_of), facts.repeat_of)
 
 
 _ACTION_HEAD = (
@@ -250,7 +254,7 @@ def action_rows(
         name = (
             f"<strong>{text(action.id)}</strong>"
             if anchors
-            else f'<a href="{text(links.action(action.id))}">{text(action.id)}</a>'
+            else _link(links.action(action.id), action.id)
         )
         cell = f"{name} {text(item.title)}\n"
         if item.acceptance:
@@ -288,7 +292,7 @@ def incident_rows(links: Links, rows: Iterable[IncidentFacts]) -> list[str]:
         incident = facts.record.incident
         excluded = " <small>(excluded from metrics)</small>" if facts.excluded else ""
         out.append(
-            f'<tr>\n<td><a href="{text(links.incident(incident.id))}">{text(incident.id)}</a></td>\n'
+            f"<tr>\n<td>{_link(links.incident(incident.id), incident.id)}</td>\n"
             f"<td>{day(incident.started_at, links.zone)}</td>\n"
             f"<td>{text(incident.title)}{excluded}</td>\n"
             f"<td>{severity_badge(incident.severity)}</td>\n"
@@ -313,14 +317,11 @@ def log_rows(links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str,
         incident = facts.record.incident
         scope = incident.scope
         places = [
-            f'<a href="{text(url)}">{text(slug)}</a>'
-            if (url := links.partner(slug))
-            else text(slug)
+            _link(url, slug) if (url := links.partner(slug)) else text(slug)
             for slug in scope.partners
         ]
         places += [
-            f'<a href="{text(url)}">{text(slug)}</a>' if (url := links.site(slug)) else text(slug)
-            for slug in scope.sites
+            _link(url, slug) if (url := links.site(slug)) else text(slug) for slug in scope.sites
         ]
         segments = text(", ".join(scope.segments))
         scope_cell = ", ".join(places) + (", " if places and segments else "") + segments
@@ -331,7 +332,7 @@ def log_rows(links: Links, rows: Iterable[IncidentFacts], open_counts: dict[str,
             f' data-failure-mode="{text(incident.failure_mode)}"'
             f' data-partner="{text(" ".join(scope.partners))}"'
             f' data-site="{text(" ".join(scope.sites))}" data-year="{text(facts.month[:4])}">\n'
-            f'<td><a href="{text(links.incident(incident.id))}">{text(incident.id)}</a></td>\n'
+            f"<td>{_link(links.incident(incident.id), incident.id)}</td>\n"
             f"<td>{day(incident.started_at, links.zone)}</td>\n"
             f"<td>{text(incident.title)}{excluded}</td>\n"
             f"<td>{severity_badge(incident.severity)}</td>\n"
@@ -460,7 +461,7 @@ class IncidentHeader:
         if facts.repeat_of:
             badges.append(
                 '<span class="il-badge il-badge--repeat">↻ Repeat of '
-                f'<a href="{text(links.incident(facts.repeat_of))}">{text(facts.repeat_of)}</a>'
+                f"{_link(links.incident(facts.repeat_of), facts.repeat_of)}"
                 "</span>"
             )
         if facts.excluded:
@@ -570,10 +571,6 @@ class IncidentHeader:
                 f"({day(incident.started_at, self.links.zone)}): {text(incident.title)}</li>\n"
             )
         return '<ul class="il-related">\n' + "".join(items) + "</ul>"
-
-
-def _link(href: str, label: str) -> str:
-    return f'<a href="{text(href)}">{text(label)}</a>'
 
 
 def number(value: float | None) -> str:
