@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -387,17 +387,21 @@ class IncidentHeader:
     incidents: dict[str, IncidentFacts]
     edit_url: str | None = None
 
+    def _sections(self) -> list[tuple[str, Callable[[], str]]]:
+        """The sections under the facts, in page order: ``(heading, maker of the HTML)``."""
+        incident, facts = self.facts.record.incident, self.facts
+        sections = [("Durations", self._durations), ("Scope", self._scope)]
+        if incident.runbooks or incident.links:
+            sections.append(("Runbooks and links", self._links))
+        sections.append(("Decision rule", self._decision))
+        if facts.repeated_by or facts.related:
+            sections.append(("Related incidents", self._related))
+        sections.append(("Actions", self._actions))
+        return sections
+
     def headings(self) -> list[tuple[str, str]]:
         """The sections' headings, as ``(text, anchor)``, for the table of contents."""
-        incident, facts = self.facts.record.incident, self.facts
-        titles = ["Durations", "Scope"]
-        if incident.runbooks or incident.links:
-            titles.append("Runbooks and links")
-        titles.append("Decision rule")
-        if facts.repeated_by or facts.related:
-            titles.append("Related incidents")
-        titles.append("Actions")
-        return [(title, title.lower().replace(" ", "-")) for title in titles]
+        return [(title, title.lower().replace(" ", "-")) for title, _ in self._sections()]
 
     def _facts(self) -> list[tuple[str, str | list[str]]]:
         """The facts as ``(label, HTML)``; a list is the contributing factors, one each."""
@@ -467,28 +471,25 @@ class IncidentHeader:
         if facts.excluded:
             badges.append('<span class="il-badge il-badge--excluded">Excluded from metrics</span>')
 
-        blocks = [self._durations(), self._scope()]
-        if incident.runbooks or incident.links:
-            blocks.append(self._links())
-        blocks.append(self._decision())
-        if facts.repeated_by or facts.related:
-            blocks.append(self._related())
-        table = joined(action_rows(links, self.actions))
-        blocks.append(table if self.actions else "<p>No actions yet.</p>")
         parts = []
-        for (title, _), anchor, block in zip(self.headings(), anchors, blocks, strict=True):
+        for (title, make), anchor in zip(self._sections(), anchors, strict=True):
             link = (
                 f'<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a>'
                 if permalink
                 else ""
             )
-            parts += [f'<h2 id="{anchor}">{title}{link}</h2>', block]
+            parts += [f'<h2 id="{anchor}">{title}{link}</h2>', make()]
         if self.edit_url:
             parts.append(
                 f'<p class="il-source"><a href="{text(self.edit_url)}">'
                 "Edit this incident's source file</a></p>"
             )
         return '<p class="il-badges">\n' + "\n".join(badges) + "\n</p>", "\n".join(parts)
+
+    def _actions(self) -> str:
+        if not self.actions:
+            return "<p>No actions yet.</p>"
+        return joined(action_rows(self.links, self.actions))
 
     def _durations(self) -> str:
         facts, incident = self.facts, self.facts.record.incident
