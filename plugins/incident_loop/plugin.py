@@ -229,9 +229,13 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     ) -> str | None:
         facts = self.incident_pages.pop(page.file.src_uri, None)
         if facts is not None and self.renderer is not None:
-            header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
+            header = self._header(facts)
             html = self._prepend(page, header, html)
         return html
+
+    def _header(self, facts: IncidentFacts) -> IncidentHeader:
+        assert self.renderer is not None
+        return self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
 
     def _prepend(self, page: Page, header: IncidentHeader, html: str) -> str:
         """Put an incident's header before its body.
@@ -286,7 +290,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         pending = self.pending_headers.pop(page.file.src_uri, None)
         if pending is not None and self.renderer is not None:
             facts, ids = pending
-            header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
+            header = self._header(facts)
             badges, sections = header.late(ids, permalink=self.permalink)
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
         return inject(output, fragments) if fragments else output
@@ -302,7 +306,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         pending = self.pending_headers.get(page.file.src_uri)
         if pending is not None and self.renderer is not None:
             facts, ids = pending
-            header = self.renderer.incident_header(facts, self.edit_urls.get(facts.id))
+            header = self._header(facts)
             self._swap_in_facts(page, header)
             self._add_headings(page, header, ids)
         return context
