@@ -614,13 +614,9 @@ def _check_timestamps(
         value = source.data.get(key)
         if value is None:
             continue
-        if incident is not None:
-            moment = getattr(incident, key)
-        else:
-            try:
-                moment = parse_date_time(value, context.get("zone"))
-            except PydanticCustomError:
-                continue  # reported by the model
+        moment = getattr(incident, key) if incident is not None else _moment(value, context)
+        if moment is None:
+            continue  # reported by the model
         if previous is not None and moment < previous[1]:
             out.append(
                 source.error(
