@@ -611,6 +611,41 @@ def test_ref_to_an_action_of_another_incident_is_valid(minimal: Path) -> None:
     assert check_json(minimal) == (0, [])
 
 
+def _read_first(minimal: Path, recurrence: str, ref: str) -> str:
+    """An incident of March in a folder that is read before the minimal one's (2025 < 2026),
+    naming that later-read incident and its action."""
+    text = (minimal / P).read_text().replace("INC-2026-001", "INC-2026-003")
+    text = text.replace("2026-01-1", "2026-03-1")  # started 2026-03-10, after INC-2026-001
+    start = text.index("actions:")
+    text = text[:start] + f"recurrence_of: [{recurrence}]\nactions:\n  - ref: {ref}\n---\n"
+    rel = "incidents/2025/2025-12-01-read-first.md"
+    (minimal / rel).parent.mkdir()
+    (minimal / rel).write_text(text)
+    return rel
+
+
+def test_references_to_files_read_later_are_checked_at_the_end(minimal: Path) -> None:
+    # Each file is checked and let go before the next is read; a reference to an incident or
+    # an action of a file read later is still found (lines 22 and 24 of the new file).
+    _read_first(minimal, "INC-2026-001", "INC-2026-001-A1")
+    assert check_json(minimal) == (0, [])
+
+
+def test_broken_references_to_files_read_later(minimal: Path) -> None:
+    rel = _read_first(minimal, "INC-2026-009", "INC-2026-001-A9")
+    code, diagnostics = check_json(minimal)
+    assert code == 1
+    assert [(d["path"], d["line"], d["field"]) for d in diagnostics] == [
+        (rel, 22, "recurrence_of[0]"),
+        (rel, 24, "actions[0].ref"),
+    ]
+    assert diagnostics[0]["message"].startswith("`INC-2026-009` is not a known incident id")
+    assert diagnostics[1]["message"] == (
+        "`INC-2026-001-A9` is not the id of an action declared by another incident "
+        "(did you mean `INC-2026-001-A1`?)"
+    )
+
+
 @pytest.mark.parametrize(
     ("content", "line", "field", "words"),
     [

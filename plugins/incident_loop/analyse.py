@@ -248,7 +248,7 @@ def _reasons(current: IncidentFacts, high: Iterable[str], threshold: float) -> l
 def _no_action_warning(current: IncidentFacts) -> Diagnostic:
     source = current.record.source
     reasons = "; ".join(r.text for r in current.reasons)
-    line = source.line(("actions",)) if "actions" in source.data else 1
+    line = source.line(("actions",)) if ("actions",) in source.lines else 1
     return Diagnostic(
         source.rel,
         line,

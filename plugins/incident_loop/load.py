@@ -93,7 +93,7 @@ class SourceFile:
         return self._lines
 
     def release(self) -> None:
-        """Let go of the YAML data once it is checked (see :func:`pipeline.check_project`).
+        """Let go of the YAML data once it is checked (see :func:`validate.load_project`).
 
         The validated models hold the values; the dicts and lists around them take about 2 KiB
         per incident (N=1,000, tracemalloc). The body and the lines are still read from the

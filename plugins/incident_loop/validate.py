@@ -104,8 +104,6 @@ class Project:
     known: dict[str, set[str]] = field(default_factory=dict)
     #: Kinds whose declaring file could not be read (see :meth:`known_slugs`).
     unreadable: set[str] = field(default_factory=set)
-    #: Every declared action as written: (file, key path, id), for the checks across files.
-    raw_actions: list[tuple[SourceFile, KeyPath, str]] = field(default_factory=list)
     #: Incident files found, valid or not (for the summary line).
     incident_files: int = 0
 
@@ -279,7 +277,8 @@ def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
     project.sites = _load_catalogue(project, paths.sites_dir, Site, "site")
     project.runbooks = _load_catalogue(project, paths.runbooks_dir, Runbook, "runbook")
 
-    sources: list[SourceFile] = []
+    seen = _SeenIncidents()
+    context = {"zone": settings.zone if settings.timezone else None}
     if paths.incidents_dir.is_dir():
         for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
             rel = paths.relative(path)
@@ -289,8 +288,16 @@ def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
                 continue
             source = read_markdown(path, rel, settings.max_file_size, cache=cache)
             diagnostics.extend(source.problems)
-            if isinstance(source.data, dict):
-                sources.append(source)
+            if not isinstance(source.data, dict):
+                continue
+            seen.add(source, context)
+            record = _check_incident(project, source, seen, context)
+            if record is not None:
+                project.incidents.append(record)
+            if not cache:
+                # Checked: what the rules across files need is in `seen`. Letting go of the
+                # YAML now, before the next file is read, keeps the memory of a build flat.
+                source.release()
     elif config.paths.incidents_dir != paths.root / "incidents" or paths.docs_dir.is_dir():
         diagnostics.append(
             Diagnostic(
@@ -303,26 +310,42 @@ def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
             )
         )
 
-    incident_ids = _first_by_id(sources)
-    context = {"zone": settings.zone if settings.timezone else None}
-    for source in sources:
-        record = _check_incident(project, source, incident_ids, context)
-        if record is not None:
-            project.incidents.append(record)
-    _check_actions(project, sources)
+    broken = _check_recurrences(seen)
+    broken |= _check_actions(project, seen)
+    project.incidents[:] = [r for r in project.incidents if r.source.rel not in broken]
+    project.actions = {a.id: a for record in project.incidents for a in record.actions}
     _check_catalogue_references(project)
     project.incidents.sort(key=lambda r: (r.incident.started_at, r.id))
-    project.diagnostics[:] = sort_diagnostics(diagnostics)
+    project.diagnostics[:] = sort_diagnostics(diagnostics + seen.diagnostics)
     return project
 
 
-def _first_by_id(sources: list[SourceFile]) -> dict[str, SourceFile]:
-    first: dict[str, SourceFile] = {}
-    for source in sources:
+@dataclass
+class _SeenIncidents:
+    """What the rules across incident files need, gathered while the files are read one by one.
+
+    Each file is checked when it is read and its YAML let go (:func:`load_project`); the rules
+    that need later files too (``recurrence_of``, action ``ref``s, unique action ids) are
+    checked at the end on what is kept here.
+    """
+
+    #: The first file with each id, in reading order, and its ``started_at``.
+    first: dict[str, SourceFile] = field(default_factory=dict)
+    started: dict[str, dt.datetime | None] = field(default_factory=dict)
+    #: (file, index, listed id, the file's ``started_at``) per ``recurrence_of`` entry.
+    recurrences: list[tuple[SourceFile, int, Any, dt.datetime | None]] = field(default_factory=list)
+    #: (file, index, action id) per ``- ref:`` entry.
+    refs: list[tuple[SourceFile, int, str]] = field(default_factory=list)
+    #: Every declared action as written: (file, key path, id).
+    actions: list[tuple[SourceFile, KeyPath, str]] = field(default_factory=list)
+    declared: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, source: SourceFile, context: dict[str, Any]) -> None:
         value = source.data.get("id")
-        if isinstance(value, str) and value not in first:
-            first[value] = source
-    return first
+        if isinstance(value, str) and value not in self.first:
+            self.first[value] = source
+            self.started[value] = _moment(source.data.get("started_at"), context)
 
 
 def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
@@ -453,9 +476,10 @@ def _reference(
 def _check_incident(
     project: Project,
     source: SourceFile,
-    first_by_id: dict[str, SourceFile],
+    seen: _SeenIncidents,
     context: dict[str, Any],
 ) -> IncidentRecord | None:
+    """Check one incident file on its own; the rules across files are gathered in ``seen``."""
     settings = project.settings
     data: dict[str, Any] = source.data
     out: list[Diagnostic] = []
@@ -478,7 +502,7 @@ def _check_incident(
                     f"{example}",
                 )
             )
-        first = first_by_id.get(incident_id)
+        first = seen.first.get(incident_id)
         if first is not None and first is not source:
             out.append(
                 source.error(
@@ -543,41 +567,27 @@ def _check_incident(
     for index, value in enumerate(_list(data.get("recurrence_of"))):
         if isinstance(value, str) and value == incident_id:
             out.append(source.error(("recurrence_of", index), "an incident cannot repeat itself"))
-        elif isinstance(value, str) and value in first_by_id:
-            earlier = _moment(first_by_id[value].data.get("started_at"), context)
-            if started is not None and earlier is not None and earlier >= started:
-                out.append(
-                    source.error(
-                        ("recurrence_of", index),
-                        f"`{value}` started at {earlier.isoformat()}, not before this incident; "
-                        "list only earlier incidents (a later one lists this one instead)",
-                    )
-                )
         else:
-            _reference(
-                source,
-                ("recurrence_of", index),
-                value,
-                first_by_id,
-                "incident id",
-                "list the id of an earlier incident",
-                out,
-            )
+            seen.recurrences.append((source, index, value, started))
     _check_timestamps(source, context, out, incident)
     records, refs = _check_action_entries(source, out, incident_id)
-    declared = project.known.setdefault("action", set())
     id_is_sound = (
         isinstance(incident_id, str)
-        and first_by_id.get(incident_id) is source
+        and seen.first.get(incident_id) is source
         and settings.id_regex.fullmatch(incident_id) is not None
     )
     for index, entry in enumerate(_list(data.get("actions"))):
-        if isinstance(entry, dict) and "ref" not in entry:
-            explicit = entry.get("id")
-            action_id = str(explicit or f"{incident_id}-A{index + 1}")
-            declared.add(action_id)
-            if explicit or id_is_sound:  # a default id changes once the incident id is fixed
-                project.raw_actions.append((source, ("actions", index), action_id))
+        if not isinstance(entry, dict):
+            continue
+        if "ref" in entry:
+            if isinstance(entry["ref"], str):
+                seen.refs.append((source, index, entry["ref"]))
+            continue
+        explicit = entry.get("id")
+        action_id = str(explicit or f"{incident_id}-A{index + 1}")
+        seen.declared.add(action_id)
+        if explicit or id_is_sound:  # a default id changes once the incident id is fixed
+            seen.actions.append((source, ("actions", index), action_id))
     project.diagnostics.extend(out)
     if incident is None or any(d.level == "error" for d in out):
         return None
@@ -681,19 +691,52 @@ def _missing(value: Any) -> bool:
     return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
-def _check_actions(project: Project, sources: list[SourceFile]) -> None:
-    """Action ids are unique across all incidents, and every ``ref`` names a declared action.
+def _check_recurrences(seen: _SeenIncidents) -> set[str]:
+    """Every ``recurrence_of`` names an earlier incident; the files that do not, by path."""
+    broken: set[str] = set()
+    for source, index, value, started in seen.recurrences:
+        out: list[Diagnostic] = []
+        if isinstance(value, str) and value in seen.first:
+            earlier = seen.started[value]
+            if started is not None and earlier is not None and earlier >= started:
+                out.append(
+                    source.error(
+                        ("recurrence_of", index),
+                        f"`{value}` started at {earlier.isoformat()}, not before this incident; "
+                        "list only earlier incidents (a later one lists this one instead)",
+                    )
+                )
+        else:
+            _reference(
+                source,
+                ("recurrence_of", index),
+                value,
+                seen.first,
+                "incident id",
+                "list the id of an earlier incident",
+                out,
+            )
+        if out:
+            seen.diagnostics.extend(out)
+            broken.add(source.rel)
+    return broken
 
-    Checked on the raw entries of every incident file, valid or not, so that one run reports
-    these problems next to the others of the same file.
+
+def _check_actions(project: Project, seen: _SeenIncidents) -> set[str]:
+    """Action ids are unique across all incidents, and every ``ref`` names a declared action;
+    the files that break either rule, by path.
+
+    Checked on the entries as written in every incident file, valid or not, so that one run
+    reports these problems next to the others of the same file.
     """
+    project.known["action"] = seen.declared
     first: dict[str, tuple[SourceFile, KeyPath]] = {}
     broken: set[str] = set()
-    for source, key_path, action_id in project.raw_actions:
+    for source, key_path, action_id in seen.actions:
         if action_id in first:
             where, where_path = first[action_id]
             id_path = (*key_path, "id")
-            project.diagnostics.append(
+            seen.diagnostics.append(
                 Diagnostic(
                     source.rel,
                     source.line(id_path) if id_path in source.lines else source.line(key_path),
@@ -706,21 +749,17 @@ def _check_actions(project: Project, sources: list[SourceFile]) -> None:
             broken.add(source.rel)
         else:
             first[action_id] = (source, key_path)
-    declared = project.known.get("action", set())
-    for source in sources:
-        for index, entry in enumerate(_list(source.data.get("actions"))):
-            ref = entry.get("ref") if isinstance(entry, dict) else None
-            if isinstance(ref, str) and ref not in declared:
-                project.diagnostics.append(
-                    source.error(
-                        ("actions", index, "ref"),
-                        f"`{ref}` is not the id of an action declared by another incident"
-                        f"{did_you_mean(ref, declared)}",
-                    )
+    for source, index, ref in seen.refs:
+        if ref not in seen.declared:
+            seen.diagnostics.append(
+                source.error(
+                    ("actions", index, "ref"),
+                    f"`{ref}` is not the id of an action declared by another incident"
+                    f"{did_you_mean(ref, seen.declared)}",
                 )
-                broken.add(source.rel)
-    project.incidents[:] = [r for r in project.incidents if r.source.rel not in broken]
-    project.actions = {a.id: a for record in project.incidents for a in record.actions}
+            )
+            broken.add(source.rel)
+    return broken
 
 
 def _check_catalogue_references(project: Project) -> None:
