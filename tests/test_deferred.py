@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
@@ -58,6 +59,56 @@ def test_built_pages_keep_no_placeholders(minimal: Path) -> None:
     incident = (site / "incidents" / "INC-2026-001" / "index.html").read_text(encoding="utf-8")
     for heading in ("durations", "scope", "decision-rule", "actions"):
         assert f'<h2 id="{heading}">' in incident
+
+
+HOOK = """
+import json
+
+pages = []
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri.startswith("incidents/INC-"):
+        pages.append(page)
+    return output
+
+
+def on_post_build(config):
+    (page,) = pages
+    kept = {"content": page.content, "toc": [item.id for item in page.toc.items]}
+    with open(config.config_file_path.replace("mkdocs.yml", "kept.json"), "w") as handle:
+        json.dump(kept, handle)
+"""
+
+
+def test_a_written_incident_page_keeps_only_its_body_and_title(minimal: Path) -> None:
+    """MkDocs holds every page to the end of the build: what an incident page keeps once it is
+    written is its title, the placeholders of the header and its body, with the table of
+    contents of that body; the written file has the whole header (test above)."""
+    (minimal / "hooks.py").write_text(HOOK, encoding="utf-8")
+    config = minimal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
+    site = build_site(minimal)
+    kept = json.loads((minimal / "kept.json").read_text(encoding="utf-8"))
+    assert kept["content"].startswith(
+        '<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>\n'
+        "<!-- incident-loop fragment 1000 -->\n<!-- incident-loop fragment 1001 -->\n"
+    )
+    assert "il-facts" not in kept["content"] and "<p>Symptoms:" not in kept["content"]
+    assert kept["toc"] == ["timeline"]  # the fixture's body has one heading
+    written = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    toc = written[written.index('<nav class="md-nav md-nav--secondary"') :]
+    toc = toc[: toc.index("</nav>")]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert anchors == [
+        "durations",
+        "scope",
+        "runbooks-and-links",
+        "decision-rule",
+        "actions",
+        "timeline",
+    ]
+    assert '<table class="il-facts">' in written
 
 
 def test_a_docs_file_at_an_export_path_is_replaced_with_a_warning(

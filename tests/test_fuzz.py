@@ -210,7 +210,7 @@ def render_everything(result: CheckResult, config: Any) -> None:
             incident_markdown(page.incident)
             header = renderer.incident_header(page.incident, "https://example.org/edit")
             header.indexed()
-            header.early()
+            header.title()
             header.late([slug for _, slug in header.headings()], permalink=True)
     for kind, entries in (
         ("integrations", result.project.partners),

@@ -57,13 +57,9 @@ def test_incident_page(minimal: Path) -> None:
     )
     assert f'href="{edit}"' in page
     assert page.count(f'href="{edit}"') == 2  # Material's edit button and the page's own link
-    # tags for Material's tags plugin: severity, category, failure mode, partners
-    assert set(re.findall(r'class="md-tag">([^<]+)<', page)) == {
-        "Sev2",
-        "integration",
-        "label-api-timeouts",
-        "dhl",
-    }
+    # The fixture lists no `tags`: the page has none (severity, category, failure mode and
+    # partners are badges and links of the header, not tags).
+    assert 'class="md-tag"' not in page
 
 
 def test_search_finds_the_facts_and_the_page_shows_them_as_a_table(minimal: Path) -> None:
@@ -72,9 +68,12 @@ def test_search_finds_the_facts_and_the_page_shows_them_as_a_table(minimal: Path
     entries = [e for e in index["docs"] if e["location"].startswith("incidents/INC-2026-001/")]
     first = entries[0]
     assert first["title"] == "INC-2026-001: DHL label API timeouts"
-    # The facts of the fixture, one paragraph each, in the table's order; the title is the
-    # entry's title and not repeated in its text.
+    # The badges and the scope in words (names from the fixture's failure-modes.yml,
+    # integrations/dhl.md and sites/ams.md), then the facts of the fixture, one paragraph
+    # each, in the table's order; the title is the entry's title and not repeated in its text.
     assert first["text"].startswith(
+        "<p>Severity Sev2, category integration, failure mode Label API timeouts or 5xx; "
+        "scope: DHL Parcel, Amsterdam DC, B2C parcels</p> "
         "<p>Symptoms: Label requests failed with 504.</p> "
         "<p>Mitigation: Throttled label creation and switched to the fallback service "
         "level.</p> <p>Detected by: alert</p>"
@@ -87,6 +86,20 @@ def test_search_finds_the_facts_and_the_page_shows_them_as_a_table(minimal: Path
     assert "<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>" in page
     assert "<tr><th>Detected by</th><td>alert</td></tr>" in page
     assert "<p>Symptoms:" not in page
+
+
+def test_the_tags_of_an_incident_are_its_front_matter_tags(minimal: Path, edit) -> None:
+    edit(
+        minimal,
+        P,
+        [("runbooks: [label-failover]", "runbooks: [label-failover]\ntags: [labels, peak]")],
+    )
+    site = build_site(minimal)
+    page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'class="md-tag">([^<]+)<', page) == ["labels", "peak"]
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    (first, *_) = [e for e in index["docs"] if e["location"] == "incidents/INC-2026-001/"]
+    assert first["tags"] == ["labels", "peak"]
 
 
 def test_the_facts_table_is_swapped_in_after_another_plugin_changed_the_page(

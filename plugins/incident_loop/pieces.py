@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -33,7 +33,7 @@ from .urls import (
 
 if TYPE_CHECKING:
     from .analyse import ActionFacts, IncidentFacts
-    from .validate import Project
+    from .validate import CatalogueEntry, Project
 
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -196,6 +196,12 @@ def severity_badge(severity: str) -> str:
 def mode_title(project: Project, slug: str) -> str:
     mode = project.failure_modes.get(slug)
     return text(mode.title if mode is not None else slug)
+
+
+def _catalogue_name(entries: Mapping[str, CatalogueEntry[Any]], slug: str) -> str:
+    """The name of a partner or site, or its slug when it has no page."""
+    entry = entries.get(slug)
+    return text(entry.data.name if entry is not None else slug)
 
 
 def due(action: ActionFacts) -> str:
@@ -374,10 +380,10 @@ class IncidentHeader:
     In the page: the title, the badges, the facts table (symptoms, mitigation, root cause: the
     words worth finding with search), then sections with headings (durations, scope, runbooks,
     decision rule, related incidents, actions). The plugin puts the facts as :meth:`indexed`
-    into the page when MkDocs has converted its markdown, swaps in :meth:`early` (the title and
-    the table) once the search plugin has indexed the page, and puts in :meth:`late` (the
-    badges and the sections) when the page is written: their words would only add noise to
-    search, and thousands of them would otherwise be held in memory until then.
+    into the page when MkDocs has converted its markdown, swaps in the :meth:`title` once the
+    search plugin has indexed the page, and puts in :meth:`late` (the badges, the facts table
+    and the sections) when the page is written: the sections' words would only add noise to
+    search, and MkDocs holds every page's HTML until the end of the build.
     """
 
     links: Links
@@ -424,34 +430,52 @@ class IncidentHeader:
             rows.append(("Manual work", f"{incident.manual_hours:g} hours"))
         return rows
 
-    def early(self) -> tuple[str, str]:
-        """The title and the facts table."""
+    def title(self) -> str:
         incident = self.facts.record.incident
+        return f'<h1 class="il-title">{text(incident.id)}: {text(incident.title)}</h1>'
+
+    def _facts_table(self) -> str:
         rows = []
         for label, value in self._facts():
             if isinstance(value, list):
                 items = "".join(f"<li>{item}</li>\n" for item in value)
                 value = f"<ul>\n{items}</ul>"
             rows.append(f"<tr><th>{label}</th><td>{value}</td></tr>")
-        return (
-            f'<h1 class="il-title">{text(incident.id)}: {text(incident.title)}</h1>',
-            '<table class="il-facts">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>",
-        )
+        return '<table class="il-facts">\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>"
 
     def indexed(self) -> str:
         """The words of the facts table as one paragraph per fact, for the search index.
 
-        What the search plugin indexes (the plugin swaps in :meth:`early` after it): the same
+        What the search plugin indexes (the plugin puts the table in after it): the same
         words with a quarter of the tags (search parses every tag of every page), and without
-        the title, which the index has already as the page's title.
+        the title, which the index has already as the page's title. The first paragraph gives
+        the badges and the scope in words, so that a search for a severity, a failure mode or
+        a partner finds the incident.
         """
         return "\n".join(
-            f"<p>{label}: {_run_on(value) if isinstance(value, list) else value}</p>"
-            for label, value in self._facts()
+            [f"<p>{self._classification()}</p>"]
+            + [
+                f"<p>{label}: {_run_on(value) if isinstance(value, list) else value}</p>"
+                for label, value in self._facts()
+            ]
+        )
+
+    def _classification(self) -> str:
+        """``Severity Sev2, category integration, failure mode …; scope: DHL Parcel, …``."""
+        incident = self.facts.record.incident
+        project = self.links.project
+        scope = [_catalogue_name(project.partners, slug) for slug in incident.scope.partners]
+        scope += [_catalogue_name(project.sites, slug) for slug in incident.scope.sites]
+        scope += [text(segment) for segment in incident.scope.segments]
+        return (
+            f"Severity {text(incident.severity)}, category {text(incident.category)}, "
+            f"failure mode {mode_title(project, incident.failure_mode)}; "
+            f"scope: {', '.join(scope)}"
         )
 
     def late(self, anchors: list[str], *, permalink: bool) -> tuple[str, str]:
-        """The badges, and the sections with ``anchors`` as the ids of their headings."""
+        """The badges with the facts table under them, and the sections with ``anchors`` as
+        the ids of their headings."""
         links, facts = self.links, self.facts
         incident = facts.record.incident
         project = links.project
@@ -484,7 +508,8 @@ class IncidentHeader:
                 f'<p class="il-source"><a href="{text(self.edit_url)}">'
                 "Edit this incident's source file</a></p>"
             )
-        return '<p class="il-badges">\n' + "\n".join(badges) + "\n</p>", "\n".join(parts)
+        badges_html = '<p class="il-badges">\n' + "\n".join(badges) + "\n</p>"
+        return badges_html + "\n" + self._facts_table(), "\n".join(parts)
 
     def _actions(self) -> str:
         if not self.actions:

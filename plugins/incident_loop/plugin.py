@@ -241,9 +241,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         """Put an incident's header before its body.
 
         The search plugin indexes the facts as short paragraphs (:meth:`IncidentHeader.indexed`);
-        :meth:`on_page_context`, after it, swaps in the title and the facts table. The badges and
-        the sections are placeholders until :meth:`on_post_page`; their headings join the page's
-        table of contents in :meth:`on_page_context`.
+        :meth:`on_page_context`, after it, swaps in the title. The badges, the facts table and
+        the sections are placeholders until :meth:`on_post_page`: MkDocs holds every page's
+        HTML until the end of the build, so the page keeps only what search needs. The
+        sections' headings are in the page's table of contents while the page is written
+        (from :meth:`on_page_context` to :meth:`on_post_page`).
         """
         self.pending_headers[page.file.src_uri] = (header.facts, [])
         return self._indexed_prefix(header) + html
@@ -252,13 +254,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def _indexed_prefix(header: IncidentHeader) -> str:
         return "\n".join([header.indexed(), *_LATE_PLACEHOLDERS]) + "\n"
 
-    def _swap_in_facts(self, page: Page, header: IncidentHeader) -> None:
-        """Replace the indexed facts by the title and the facts table (see :meth:`_prepend`)."""
+    def _swap_in_title(self, page: Page, header: IncidentHeader) -> None:
+        """Replace the indexed facts by the title (see :meth:`_prepend`)."""
         content = page.content or ""
         indexed = self._indexed_prefix(header)
-        title, facts = header.early()
-        badges, sections = _LATE_PLACEHOLDERS
-        shown = "\n".join([title, badges, facts, sections]) + "\n"
+        shown = "\n".join([header.title(), *_LATE_PLACEHOLDERS]) + "\n"
         if content.startswith(indexed):
             page.content = shown + content[len(indexed) :]
         else:  # another plugin put something before it
@@ -267,8 +267,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def _add_headings(self, page: Page, header: IncidentHeader, ids: list[str]) -> None:
         """Put the header's headings into the page's table of contents, with unique ids.
 
-        Done when the page is written, not when it is converted: MkDocs converts all pages
-        first, and the entries of thousands of pages would be held until then.
+        Only while the page is written (:meth:`_remove_headings`): MkDocs keeps every page to
+        the end of the build, and its HTML has these sections as a placeholder.
         """
         taken = {item.id for item in _walk_toc(page.toc.items)}
         anchors: list[AnchorLink] = []
@@ -280,6 +280,14 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             ids.append(anchor_id)
             anchors.append(AnchorLink(escape(title), anchor_id, 2))
         page.toc.items[0:0] = anchors
+
+    @staticmethod
+    def _remove_headings(page: Page, ids: list[str]) -> None:
+        """Take the entries of :meth:`_add_headings` out of the table of contents again."""
+        added = set(ids)
+        page.toc.items[:] = [
+            item for item in page.toc.items if not (item.id in added and not item.children)
+        ]
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin indexed the page (on_page_context): see GeneratedPage.
@@ -293,6 +301,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             header = self._header(facts)
             badges, sections = header.late(ids, permalink=self.permalink)
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
+            self._remove_headings(page, ids)
         return inject(output, fragments) if fragments else output
 
     # After the search plugin (priority 0) has indexed the page.
@@ -307,7 +316,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         if pending is not None and self.renderer is not None:
             facts, ids = pending
             header = self._header(facts)
-            self._swap_in_facts(page, header)
+            self._swap_in_title(page, header)
             self._add_headings(page, header, ids)
         return context
 

@@ -628,12 +628,10 @@ def insert_section(markdown: str, section: str) -> str:
 def incident_markdown(facts: IncidentFacts) -> tuple[dict[str, Any], str]:
     """An incident page's metadata (for MkDocs and the theme) and markdown (its body)."""
     incident = facts.record.incident
-    tags = [incident.severity, incident.category, incident.failure_mode]
-    tags += list(incident.scope.partners) + list(incident.tags)
     meta = {
         "title": meta_title(f"{incident.id}: {incident.title}"),
         "description": meta_title(incident.symptoms[:200]),
-        "tags": [html.escape(t, quote=True) for t in dict.fromkeys(tags)],
+        "tags": [html.escape(t, quote=True) for t in dict.fromkeys(incident.tags)],
         "render_macros": False,
         "incident_loop": {"incident": incident.id},
     }
