@@ -1,12 +1,14 @@
 """``incident-loop schema``: the JSON Schema of an incident's front matter.
 
-Generated from the pydantic models, then given what only the plugin options know (the allowed
+Generated from the pydantic records (model.py), then given what only the plugin options know (the allowed
 severities and categories, the id pattern) and the two shapes of an action entry.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from .model import ActionItem, ActionRef, Incident
 from .settings import Settings
@@ -15,7 +17,7 @@ SCHEMA_ID = "https://incident-loop.invalid/schema/incident.json"
 
 
 def incident_schema(settings: Settings) -> dict[str, Any]:
-    schema = Incident.model_json_schema(mode="validation")
+    schema = TypeAdapter(Incident).json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "incident-loop incident front matter"
@@ -30,7 +32,7 @@ def incident_schema(settings: Settings) -> dict[str, Any]:
     properties["category"]["enum"] = list(settings.categories)
     definitions = schema.setdefault("$defs", {})
     for model in (ActionItem, ActionRef):
-        sub = model.model_json_schema(mode="validation", ref_template="#/$defs/{model}")
+        sub = TypeAdapter(model).json_schema(mode="validation", ref_template="#/$defs/{model}")
         definitions.update(sub.pop("$defs", {}))
         definitions[model.__name__] = sub
     properties["actions"]["items"] = {

@@ -1,6 +1,6 @@
 """Step 3: raw records to typed records, and every problem of every file as a Diagnostic.
 
-Shape and types are checked by the pydantic models; the rules that need the plugin options or
+Shape and types are checked by the pydantic records (model.py); the rules that need the plugin options or
 other files are checked here on the raw data, so that one run reports all problems of a file, not
 only those of the first failing step.
 """
@@ -12,9 +12,9 @@ import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
@@ -36,17 +36,19 @@ from .model import (
     FailureMode,
     Incident,
     Link,
+    ModelT,
     Partner,
     Runbook,
     Scope,
     Site,
+    field_names,
     parse_date_time,
+    validated,
 )
 from .settings import DEFAULT_ID_PATTERN, ProjectConfig, Settings
 from .yamlio import KeyPath
 
 FAILURE_MODES_FILE = "failure-modes.yml"
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(slots=True)
@@ -150,7 +152,7 @@ _FIELD_HINTS = {
 }
 
 #: Known fields at each place of each model, for "did you mean".
-_NESTED_MODELS: dict[type[BaseModel], dict[tuple[str, ...], type[BaseModel]]] = {
+_NESTED_MODELS: dict[type[Any], dict[tuple[str, ...], type[Any]]] = {
     Incident: {("scope",): Scope, ("links", "*"): Link},
     Partner: {("escalation", "*"): Contact, ("links", "*"): Link},
 }
@@ -185,7 +187,7 @@ def _kind_of(value: Any) -> str:
     return "text"
 
 
-def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
+def _model_at(model: type[Any], loc: tuple[str | int, ...]) -> type[Any]:
     shape = tuple("*" if isinstance(part, int) else part for part in loc)
     return _NESTED_MODELS.get(model, {}).get(shape, model)
 
@@ -193,7 +195,7 @@ def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMo
 def pydantic_diagnostics(
     exc: ValidationError,
     source: SourceFile,
-    model: type[BaseModel],
+    model: type[Any],
     prefix: KeyPath = (),
     label: str = "",
 ) -> list[Diagnostic]:
@@ -208,15 +210,14 @@ def pydantic_diagnostics(
             example = _EXAMPLES.get(name, "...")
             message = f"is required; add `{name}: {example}`"
             line = source.line(prefix + loc[:-1])
-        elif kind == "extra_forbidden":
+        elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
             container = _model_at(model, loc[:-1])
             better = _FIELD_HINTS.get((label, name))
             if better:
                 hint = f"; use `{better}` (`{name}` is read by the theme as the page status)"
             else:
-                hint = did_you_mean(name, container.model_fields) or (
-                    f"; the fields here are {', '.join(container.model_fields)}"
-                )
+                fields = field_names(container)
+                hint = did_you_mean(name, fields) or (f"; the fields here are {', '.join(fields)}")
             message = f"`{name}` is not a known field{hint}"
             line = source.line(prefix + loc)
         else:
@@ -244,7 +245,7 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         return f"must be a number, not {_kind_of(value)}"
     if kind in ("list_type", "tuple_type"):
         return f"must be a list (one `- item` per line), not {_kind_of(value)}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
+    if kind in ("dict_type", "dataclass_type"):
         return f"must be a mapping of `name: value` fields, not {_kind_of(value)}"
     if kind == "literal_error" and isinstance(value, str) and not value.strip():
         allowed = _literal_choices(error)
@@ -387,7 +388,7 @@ def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
     project.known["failure mode"] = set(source.data)
     for slug, value in source.data.items():
         try:
-            mode = FailureMode.model_validate(value)
+            mode = validated(FailureMode, value)
         except ValidationError as exc:
             project.diagnostics.extend(pydantic_diagnostics(exc, source, FailureMode, (slug,)))
             continue
@@ -425,10 +426,10 @@ def _load_catalogue(
         if not isinstance(source.data, dict):
             continue
         data = {
-            k: v for k, v in source.data.items() if k in model.model_fields or k not in PAGE_KEYS
+            k: v for k, v in source.data.items() if k in field_names(model) or k not in PAGE_KEYS
         }
         try:
-            entry = model.model_validate(data)
+            entry = validated(model, data)
         except ValidationError as exc:
             project.diagnostics.extend(pydantic_diagnostics(exc, source, model, label=label))
             continue
@@ -487,7 +488,7 @@ def _check_incident(
 
     incident: Incident | None = None
     try:
-        incident = Incident.model_validate(data, context=context)
+        incident = validated(Incident, data, context)
     except ValidationError as exc:
         out.extend(pydantic_diagnostics(exc, source, Incident))
 
@@ -660,12 +661,12 @@ def _check_action_entries(
             continue  # reported by the model
         if "ref" in entry:
             try:
-                refs.append(ActionRef.model_validate(entry).ref)
+                refs.append(validated(ActionRef, entry).ref)
             except ValidationError as exc:
                 out.extend(pydantic_diagnostics(exc, source, ActionRef, key_path))
             continue
         try:
-            item = ActionItem.model_validate(entry)
+            item = validated(ActionItem, entry)
         except ValidationError as exc:
             out.extend(pydantic_diagnostics(exc, source, ActionItem, key_path))
             item = None
