@@ -1,7 +1,7 @@
 """``incident-loop schema``: the JSON Schema of an incident's front matter.
 
-Generated from the pydantic records (model.py), then given what only the plugin options know (the allowed
-severities and categories, the id pattern) and the two shapes of an action entry.
+Generated from the pydantic records (model.py), then given what only the plugin options know (the
+allowed severities and categories, the id pattern) and the two shapes of an action entry.
 """
 
 from __future__ import annotations

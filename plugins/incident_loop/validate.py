@@ -1,8 +1,8 @@
 """Step 3: raw records to typed records, and every problem of every file as a Diagnostic.
 
-Shape and types are checked by the pydantic records (model.py); the rules that need the plugin options or
-other files are checked here on the raw data, so that one run reports all problems of a file, not
-only those of the first failing step.
+Shape and types are checked by the pydantic records (model.py); the rules that need the plugin
+options or other files are checked here on the raw data, so that one run reports all problems of a
+file, not only those of the first failing step.
 """
 
 from __future__ import annotations
