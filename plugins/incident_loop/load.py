@@ -35,7 +35,8 @@ class SourceFile:
     file again then. ``digest`` tells whether the file still holds the text that was read.
     """
 
-    path: Path
+    #: The file's path as text: a ``Path`` per file would take three times the memory.
+    path: str
     rel: str
     data: Any = None
     body_line: int = 1
@@ -55,7 +56,8 @@ class SourceFile:
     def _text_lines(self) -> list[str] | None:
         """The file's lines as they were read, or ``None`` if it has changed since."""
         try:
-            text = _normalise(self.path.read_bytes().decode("utf-8-sig"))
+            with open(self.path, "rb") as handle:
+                text = _normalise(handle.read().decode("utf-8-sig"))
         except (OSError, UnicodeDecodeError):
             return None
         return text.split("\n") if hash(text) == self.digest else None
@@ -232,7 +234,7 @@ def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
 
 
 def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
-    source = SourceFile(path=path, rel=rel)
+    source = SourceFile(path=os.fspath(path), rel=rel)
     text, problems = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is None:
@@ -287,7 +289,7 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
 
 
 def _read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
-    source = SourceFile(path=path, rel=rel, has_body=False)
+    source = SourceFile(path=os.fspath(path), rel=rel, has_body=False)
     text, problems = _decode(path, rel, max_size)
     source.problems.extend(problems)
     if text is not None:
