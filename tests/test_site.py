@@ -122,6 +122,28 @@ def test_the_facts_table_is_swapped_in_after_another_plugin_changed_the_page(
     assert "<p>Symptoms:" not in page and page.count("<h1") == 1
 
 
+def test_the_title_is_swapped_in_after_another_plugin_changed_the_indexed_words(
+    minimal: Path,
+) -> None:
+    """A hook rewrites words of the converted page, the indexed facts among them: the facts
+    are still replaced by the title and the table, which are made from the front matter."""
+    (minimal / "hooks.py").write_text(
+        "def on_page_content(html, page, config, files):\n"
+        "    return html.replace('Symptoms:', 'SYMPTOMS:')\n",
+        encoding="utf-8",
+    )
+    config = minimal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
+    site = build_site(minimal)
+    page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    assert "SYMPTOMS:" not in page and "incident-loop facts" not in page
+    assert page.count('<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>') == 1
+    assert "<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>" in page
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    (first, *_) = [e for e in index["docs"] if e["location"] == "incidents/INC-2026-001/"]
+    assert "<p>SYMPTOMS: Label requests failed with 504.</p>" in first["text"]
+
+
 def test_contributing_factors_read_as_one_line_in_search() -> None:
     from incident_loop.pieces import _run_on
 

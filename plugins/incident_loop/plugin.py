@@ -58,6 +58,8 @@ log = get_plugin_logger("incident-loop")
 #: Numbers of late fragments of prepended sections, apart from those in the markdown.
 LATE_OFFSET = 1000
 _LATE_PLACEHOLDERS = (FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1))
+#: Where the indexed facts of an incident page begin (see IncidentLoopPlugin._prepend).
+_FACTS_START = "<!-- incident-loop facts -->"
 
 
 def _walk_toc(items: list[AnchorLink]) -> Iterator[AnchorLink]:
@@ -248,21 +250,20 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         (from :meth:`on_page_context` to :meth:`on_post_page`).
         """
         self.pending_headers[page.file.src_uri] = (header.facts, [])
-        return self._indexed_prefix(header) + html
+        return "\n".join([_FACTS_START, header.indexed(), *_LATE_PLACEHOLDERS, html])
 
     @staticmethod
-    def _indexed_prefix(header: IncidentHeader) -> str:
-        return "\n".join([header.indexed(), *_LATE_PLACEHOLDERS]) + "\n"
+    def _swap_in_title(page: Page, header: IncidentHeader) -> None:
+        """Replace the indexed facts by the title (see :meth:`_prepend`).
 
-    def _swap_in_title(self, page: Page, header: IncidentHeader) -> None:
-        """Replace the indexed facts by the title (see :meth:`_prepend`)."""
+        Found by their markers, not by their text: another plugin may have put something
+        before them, or changed their words, after they were put in.
+        """
         content = page.content or ""
-        indexed = self._indexed_prefix(header)
-        shown = "\n".join([header.title(), *_LATE_PLACEHOLDERS]) + "\n"
-        if content.startswith(indexed):
-            page.content = shown + content[len(indexed) :]
-        else:  # another plugin put something before it
-            page.content = content.replace(indexed, shown, 1)
+        start = content.find(_FACTS_START)
+        end = content.find(_LATE_PLACEHOLDERS[0], start) if start >= 0 else -1
+        if end >= 0:
+            page.content = content[:start] + header.title() + "\n" + content[end:]
 
     def _add_headings(self, page: Page, header: IncidentHeader, ids: list[str]) -> None:
         """Put the header's headings into the page's table of contents, with unique ids.

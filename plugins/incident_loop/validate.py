@@ -291,7 +291,6 @@ def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
                 continue
-            seen.add(source, context)
             record = _check_incident(project, source, seen, context)
             if record is not None:
                 project.incidents.append(record)
@@ -342,11 +341,11 @@ class _SeenIncidents:
     declared: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def add(self, source: SourceFile, context: dict[str, Any]) -> None:
+    def add(self, source: SourceFile, started: dt.datetime | None) -> None:
         value = source.data.get("id")
         if isinstance(value, str) and value not in self.first:
             self.first[value] = source
-            self.started[value] = _moment(source.data.get("started_at"), context)
+            self.started[value] = started
 
 
 def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
@@ -491,6 +490,11 @@ def _check_incident(
         incident = validated(Incident, data, context)
     except ValidationError as exc:
         out.extend(pydantic_diagnostics(exc, source, Incident))
+    if incident is not None:
+        started: dt.datetime | None = incident.started_at
+    else:
+        started = _moment(data.get("started_at"), context)
+    seen.add(source, started)
 
     incident_id = data.get("id")
     if isinstance(incident_id, str) and incident_id.strip():
@@ -564,7 +568,6 @@ def _check_incident(
             f"add its page {paths.relative(paths.runbooks_dir)}/{value}.md or fix the slug",
             out,
         )
-    started = _moment(data.get("started_at"), context)
     for index, value in enumerate(_list(data.get("recurrence_of"))):
         if isinstance(value, str) and value == incident_id:
             out.append(source.error(("recurrence_of", index), "an incident cannot repeat itself"))
