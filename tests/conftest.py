@@ -63,6 +63,13 @@ def build_site(root: Path, *, strict: bool = True) -> Path:
     return Path(config.site_dir)
 
 
+def add_hook(root: Path, code: str) -> None:
+    """Give the project at ``root`` an MkDocs hook file (run after every plugin)."""
+    (root / "hooks.py").write_text(code, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
+
+
 @pytest.fixture
 def edit() -> Callable[[Path, str, list[tuple[str, str]]], None]:
     """Replace whole lines of a file: ``[(old_line, new_lines), ...]``; each old line must exist."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH_2026_11_27, MINIMAL_INCIDENT, build_site
+from conftest import EPOCH_2026_11_27, MINIMAL_INCIDENT, add_hook, build_site
 from incident_loop import render
 from incident_loop.pipeline import check_project
 from incident_loop.render import Renderer, SiteModel
@@ -85,9 +85,7 @@ def test_a_written_incident_page_keeps_only_its_body_and_title(minimal: Path) ->
     """MkDocs holds every page to the end of the build: what an incident page keeps once it is
     written is its title, the placeholders of the header and its body, with the table of
     contents of that body; the written file has the whole header (test above)."""
-    (minimal / "hooks.py").write_text(HOOK, encoding="utf-8")
-    config = minimal / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
+    add_hook(minimal, HOOK)
     site = build_site(minimal)
     kept = json.loads((minimal / "kept.json").read_text(encoding="utf-8"))
     assert kept["content"].startswith(

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import EPOCH_2026_11_27, MINIMAL_INCIDENT, REPO, build_site, visible_text
+from conftest import (
+    EPOCH_2026_11_27,
+    MINIMAL_INCIDENT,
+    REPO,
+    add_hook,
+    build_site,
+    visible_text,
+)
 
 P = MINIMAL_INCIDENT
 
@@ -107,12 +114,10 @@ def test_the_facts_table_is_swapped_in_after_another_plugin_changed_the_page(
 ) -> None:
     """A hook (like any plugin after ours) puts a banner before the converted incident page;
     the indexed facts are still found and replaced by the title and the table."""
-    (minimal / "hooks.py").write_text(
+    add_hook(
+        minimal,
         "def on_page_content(html, page, config, files):\n    return '<p>Banner</p>\\n' + html\n",
-        encoding="utf-8",
     )
-    config = minimal / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
     site = build_site(minimal)
     page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
     banner = page.index("<p>Banner</p>")
@@ -127,13 +132,11 @@ def test_the_title_is_swapped_in_after_another_plugin_changed_the_indexed_words(
 ) -> None:
     """A hook rewrites words of the converted page, the indexed facts among them: the facts
     are still replaced by the title and the table, which are made from the front matter."""
-    (minimal / "hooks.py").write_text(
+    add_hook(
+        minimal,
         "def on_page_content(html, page, config, files):\n"
         "    return html.replace('Symptoms:', 'SYMPTOMS:')\n",
-        encoding="utf-8",
     )
-    config = minimal / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "hooks: [hooks.py]\n", "utf-8")
     site = build_site(minimal)
     page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
     assert "SYMPTOMS:" not in page and "incident-loop facts" not in page

@@ -176,8 +176,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 self.late_fragments[page.src] = page.late_fragments
             if page.incident is not None:
                 self.incident_pages[page.src] = page.incident
-        for name in EXPORTS:  # written in on_post_build, one at a time
+        for name in EXPORTS:  # written by _write_exports
             _remove(files, name)
+        self._write_exports(config)
         for asset in (ASSET_CSS, ASSET_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop") / "assets" / name).read_text("utf-8")
@@ -321,11 +322,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             self._add_headings(page, header, ids)
         return context
 
-    # Before the search plugin writes its index, so that the two never take memory at once.
-    @event_priority(50)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.model is None or self.renderer is None:
-            return
+    def _write_exports(self, config: MkDocsConfig) -> None:
+        """The ``api/`` files (SPEC section 7), one at a time.
+
+        Written in :meth:`on_files`, right after the analysis: MkDocs has emptied the site
+        folder by then, and the memory the exports take for a moment is used again by the
+        pages, instead of adding to the peak at the end of the build, when the search index
+        is written.
+        """
+        assert self.model is not None and self.renderer is not None
         site_dir = Path(config.site_dir)
         for name, make in export_files(self.model, self.renderer.urls, config.site_url).items():
             target = site_dir / name
