@@ -1,7 +1,8 @@
 """The MkDocs plugin ``incident-loop``: an adapter from MkDocs events to the core.
 
-``on_config`` validates the options, ``on_files`` runs load, validate and analyse once per build and
-adds the generated pages as virtual files, ``on_page_context`` gives them their edit links, and
+``on_config`` validates the options, ``on_files`` runs load, validate and analyse once per build,
+adds the generated pages as virtual files and writes the ``api/`` exports, the page events put
+each incident's header together when MkDocs reads, converts and writes its page, and
 ``on_serve`` watches the incidents folder.
 """
 
