@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,32 @@ def test_a_one_shot_check_lets_go_of_the_raw_yaml(minimal: Path) -> None:
     kept = check_project(config)
     assert kept is not result and kept.project.incidents[0].source.data is not None
     assert check_project(config) is kept
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_check_leaves_the_cycle_collector_as_it_found_it(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    # The collector is paused while the project is read (pipeline._without_cycle_collection).
+    import incident_loop.pipeline as pipeline
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        result = check_project(read_project_config(minimal), reuse=False)
+        assert [r.id for r in result.project.incidents] == ["INC-2026-001"]
+        assert gc.isenabled() is enabled
+
+        def broken(project: object) -> None:
+            assert not gc.isenabled()  # paused while the project is read and analysed
+            raise RuntimeError("analysis failed")
+
+        monkeypatch.setattr(pipeline, "analyse", broken)
+        with pytest.raises(RuntimeError, match="analysis failed"):
+            check_project(read_project_config(minimal), reuse=False)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 @pytest.mark.parametrize("character", ["\x85", "\u2028", "\u2029"])
