@@ -33,8 +33,10 @@ import random
 import re
 import shutil
 import sys
+import tempfile
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1209,6 +1211,28 @@ def write_blog(root: Path, n: int, incidents: list[Incident]) -> None:
             root / "docs" / "blog" / "posts" / f"{inc.id.lower()}.md",
             f"---\ndate: {day}\n---\n\n# {inc.id}: {inc.title}\n\n{inc.body}",
         )
+
+
+@contextmanager
+def project_in(
+    workdir: Path | None, n: int, seed: int, project: str, prefix: str
+) -> Iterator[Path]:
+    """The root of one generated project (``incident-loop``, ``baseline`` or ``blog``) in
+    ``workdir``, or in a temporary folder that is removed afterwards."""
+    work = workdir or Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        roots = generate(
+            n,
+            work / f"n{n}",
+            seed,
+            baseline=project == "baseline",
+            blog=project == "blog",
+            force=True,
+        )
+        yield roots[project]
+    finally:
+        if workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def generate(

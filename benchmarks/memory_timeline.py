@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import generate  # noqa: E402  (beside this script)
 
 
 def _mib(field: str) -> int:
@@ -102,27 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         return child(*args.child, args.step)
     if args.n is None or args.n < 1:
         parser.error("N, a positive number of incidents, is required")
-
-    sys.path.insert(0, str(HERE))
-    import generate
-
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="incident-loop-memory-"))
-    try:
-        roots = generate.generate(
-            args.n,
-            work / f"n{args.n}",
-            args.seed,
-            baseline=args.project == "baseline",
-            force=True,
-        )
-        config = roots[args.project] / "mkdocs.yml"
+    with generate.project_in(
+        args.workdir, args.n, args.seed, args.project, "incident-loop-memory-"
+    ) as root:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        command = [sys.executable, __file__, "--step", str(args.step), "--child", str(config),
-                   str(work / "site")]  # fmt: skip
+        command = [sys.executable, __file__, "--step", str(args.step), "--child",
+                   str(root / "mkdocs.yml"), str(root.parent / "site")]  # fmt: skip
         return subprocess.call(command, env=env)
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

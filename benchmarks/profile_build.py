@@ -29,10 +29,8 @@ import argparse
 import cProfile
 import os
 import pstats
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -216,19 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE))
     import generate
 
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="incident-loop-profile-"))
-    try:
-        roots = generate.generate(
-            args.n,
-            work / f"n{args.n}",
-            args.seed,
-            baseline=args.project == "baseline",
-            blog=args.project == "blog",
-            force=True,
-        )
-        project = roots[args.project]
-        site = work / "site"
-        prof = "-" if args.no_profile else str(args.prof or work / "build.prof")
+    with generate.project_in(
+        args.workdir, args.n, args.seed, args.project, "incident-loop-profile-"
+    ) as project:
+        site = project.parent / "site"
+        prof = "-" if args.no_profile else str(args.prof or project.parent / "build.prof")
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         code = subprocess.call(
             [sys.executable, __file__, "--top", str(args.top), "--child",
@@ -244,9 +234,6 @@ def main(argv: list[str] | None = None) -> int:
             if index.exists():
                 print(f"{index.stat().st_size / 1024:10.0f} KiB  search/search_index.json")
         return code
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
