@@ -41,8 +41,8 @@ def check_project(config: ProjectConfig, *, reuse: bool = True) -> CheckResult:
     ``reuse=False`` is for a process that checks the project once (``mkdocs build``, the
     command line): nothing is looked up or kept for a next run, and the raw YAML of each
     incident is let go as soon as the file is checked (:meth:`SourceFile.release`), which
-    leaves the validated models as the only copy. ``mkdocs serve`` keeps it all: an unchanged file is then
-    checked again without being read.
+    leaves the validated records as the only copy. ``mkdocs serve`` keeps it all: an unchanged
+    file is then checked again without being read.
     """
     global _last
     key = None

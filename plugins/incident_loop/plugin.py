@@ -104,8 +104,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: Incident pages until MkDocs has converted them (their markdown and header are
         #: made from the facts in on_page_read_source and on_page_content).
         self.incident_pages: dict[str, IncidentFacts] = {}
-        #: Incident pages between on_page_content and on_post_page, with their heading ids.
-        self.pending_headers: dict[str, tuple[IncidentFacts, list[str]]] = {}
+        #: Incident pages between on_page_content and on_page_context.
+        self.pending_headers: dict[str, IncidentFacts] = {}
+        #: The incident page being written, from on_page_context to on_post_page: its header
+        #: and the ids of the header's headings.
+        self.writing: dict[str, tuple[IncidentHeader, list[str]]] = {}
         self.page_meta: dict[str, dict[str, Any]] = {}
         self.permalink = False
         #: Whether a check result can be reused by a later build of this process: only under
@@ -170,6 +173,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.incident_pages = {}
         self.page_meta = {}
         self.pending_headers = {}
+        self.writing = {}
         self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
         for page in self.renderer.pages(user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
@@ -251,7 +255,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         sections' headings are in the page's table of contents while the page is written
         (from :meth:`on_page_context` to :meth:`on_post_page`).
         """
-        self.pending_headers[page.file.src_uri] = (header.facts, [])
+        self.pending_headers[page.file.src_uri] = header.facts
         return "\n".join([_FACTS_START, header.indexed(), *_LATE_PLACEHOLDERS, html])
 
     @staticmethod
@@ -267,13 +271,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         if end >= 0:
             page.content = content[:start] + header.title() + "\n" + content[end:]
 
-    def _add_headings(self, page: Page, header: IncidentHeader, ids: list[str]) -> None:
-        """Put the header's headings into the page's table of contents, with unique ids.
+    def _add_headings(self, page: Page, header: IncidentHeader) -> list[str]:
+        """Put the header's headings into the page's table of contents, with unique ids;
+        returns the ids.
 
         Only while the page is written (:meth:`_remove_headings`): MkDocs keeps every page to
         the end of the build, and its HTML has these sections as a placeholder.
         """
         taken = {item.id for item in _walk_toc(page.toc.items)}
+        ids: list[str] = []
         anchors: list[AnchorLink] = []
         for title, slug in header.headings():
             anchor_id = slug
@@ -283,6 +289,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             ids.append(anchor_id)
             anchors.append(AnchorLink(escape(title), anchor_id, 2))
         page.toc.items[0:0] = anchors
+        return ids
 
     @staticmethod
     def _remove_headings(page: Page, ids: list[str]) -> None:
@@ -298,10 +305,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         fragments.update(self.late_fragments.pop(page.file.src_uri, {}))
         if self.renderer is not None:
             fragments |= self.renderer.take_deferred(page.file.src_uri)
-        pending = self.pending_headers.pop(page.file.src_uri, None)
-        if pending is not None and self.renderer is not None:
-            facts, ids = pending
-            header = self._header(facts)
+        writing = self.writing.pop(page.file.src_uri, None)
+        if writing is not None:
+            header, ids = writing
             badges, sections = header.late(ids, permalink=self.permalink)
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
             self._remove_headings(page, ids)
@@ -315,12 +321,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         meta = page.meta.get("incident_loop")
         if isinstance(meta, dict) and page.file.generated_by == "incident-loop":
             page.edit_url = self.edit_urls.get(str(meta.get("incident")))
-        pending = self.pending_headers.get(page.file.src_uri)
-        if pending is not None and self.renderer is not None:
-            facts, ids = pending
+        facts = self.pending_headers.pop(page.file.src_uri, None)
+        if facts is not None and self.renderer is not None:
             header = self._header(facts)
             self._swap_in_title(page, header)
-            self._add_headings(page, header, ids)
+            self.writing[page.file.src_uri] = (header, self._add_headings(page, header))
         return context
 
     def _write_exports(self, config: MkDocsConfig) -> None:

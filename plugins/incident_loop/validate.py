@@ -341,11 +341,10 @@ class _SeenIncidents:
     declared: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def add(self, source: SourceFile, started: dt.datetime | None) -> None:
-        value = source.data.get("id")
-        if isinstance(value, str) and value not in self.first:
-            self.first[value] = source
-            self.started[value] = started
+    def add(self, source: SourceFile, incident_id: Any, started: dt.datetime | None) -> None:
+        if isinstance(incident_id, str) and incident_id not in self.first:
+            self.first[incident_id] = source
+            self.started[incident_id] = started
 
 
 def _load_failure_modes(project: Project) -> dict[str, FailureMode]:
@@ -412,6 +411,7 @@ def _load_catalogue(
     if not folder.is_dir():
         return result
     known = project.known.setdefault(label, set())
+    fields = set(field_names(model))
     for path in sorted(folder.glob("*.md")):
         if path.name.lower() in ("index.md", "readme.md") or path.name.startswith("."):
             continue
@@ -424,9 +424,7 @@ def _load_catalogue(
         project.diagnostics.extend(source.problems)
         if not isinstance(source.data, dict):
             continue
-        data = {
-            k: v for k, v in source.data.items() if k in field_names(model) or k not in PAGE_KEYS
-        }
+        data = {k: v for k, v in source.data.items() if k in fields or k not in PAGE_KEYS}
         try:
             entry = validated(model, data)
         except ValidationError as exc:
@@ -494,9 +492,9 @@ def _check_incident(
         started: dt.datetime | None = incident.started_at
     else:
         started = _moment(data.get("started_at"), context)
-    seen.add(source, started)
-
     incident_id = data.get("id")
+    seen.add(source, incident_id, started)
+
     if isinstance(incident_id, str) and incident_id.strip():
         if not settings.id_regex.fullmatch(incident_id):
             example = " (like INC-2026-007)" if settings.id_pattern == DEFAULT_ID_PATTERN else ""
