@@ -23,11 +23,14 @@ so the expected lines below are counted by hand from this listing.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from pydantic_core import PydanticCustomError
 
 from conftest import MINIMAL_INCIDENT, check_json, run_cli
+from incident_loop.model import parse_date_time
 
 P = MINIMAL_INCIDENT
 
@@ -182,6 +185,18 @@ CASES = [
                 8,
                 "started_at",
                 "`2026-01-10T09:00:00` has no UTC offset: write it like `2026-01-10T09:00+01:00`",
+            )
+        ],
+    ),
+    (
+        "started-at-offset-out-of-range",
+        [("started_at: 2026-01-10T09:00:00+01:00", "started_at: 2026-01-10T09:00:00+25:00")],
+        [
+            (
+                8,
+                "started_at",
+                "`+25:00` is not a UTC offset; write the offset of the time zone, like `+01:00` "
+                "or `Z`",
             )
         ],
     ),
@@ -911,6 +926,21 @@ def test_mixed_peak_period_forms_are_an_option_error(minimal: Path) -> None:
         "peak period 'Peak': start 2025-11-20 and end 12-31 must both be YYYY-MM-DD"
         in result.stderr
     )
+
+
+def test_date_times_with_one_offset_share_its_time_zone() -> None:
+    """Thousands of date-times hold a handful of offsets: one ``tzinfo`` object per offset
+    (each takes about 100 bytes; issue 6), and a bad offset is refused every time."""
+    first = parse_date_time("2026-01-10T09:00:00+01:00", None)
+    second = parse_date_time("2026-03-02T17:45:00+01:00", None)
+    assert first.tzinfo is second.tzinfo
+    assert first.utcoffset() == dt.timedelta(hours=1)
+    assert parse_date_time("2026-07-01T09:00:00-04:30", None).utcoffset() == -dt.timedelta(
+        hours=4, minutes=30
+    )
+    for _ in range(2):
+        with pytest.raises(PydanticCustomError, match="`\\+24:00` is not a UTC offset"):
+            parse_date_time("2026-01-10T09:00:00+24:00", None)
 
 
 def test_timezone_option_allows_local_times(minimal: Path, edit) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal, TypeVar, cast
 from urllib.parse import urlsplit
@@ -124,7 +125,10 @@ def _pad_time(text: str) -> str:
     return f"{int(hours):02d}:{rest}"
 
 
+@functools.lru_cache(maxsize=64)
 def _offset(text: str) -> dt.tzinfo:
+    """The time zone of a UTC offset; one object per offset (thousands of date-times share a
+    handful of offsets, and each ``timezone`` with its ``timedelta`` takes 100 bytes)."""
     if text in ("Z", "z"):
         return dt.timezone.utc
     sign = -1 if text[0] == "-" else 1
@@ -132,7 +136,11 @@ def _offset(text: str) -> dt.tzinfo:
     hours = int(digits[:-2] or 0) if len(digits) > 2 else int(digits)
     minutes = int(digits[-2:]) if len(digits) > 2 else 0
     if hours > 23 or minutes > 59:
-        raise PydanticCustomError("date_time", "`{offset}` is not a UTC offset", {"offset": text})
+        raise PydanticCustomError(
+            "date_time",
+            "`{offset}` is not a UTC offset; write the offset of the time zone, like `+01:00` or `Z`",
+            {"offset": text},
+        )
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
