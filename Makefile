@@ -24,8 +24,8 @@ check: $(VENV)/.installed  ## validate the sample incidents
 	$(BIN)/incident-loop check . --strict
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check plugins tests
-	$(BIN)/ruff format --check plugins tests
+	$(BIN)/ruff check plugins tests benchmarks
+	$(BIN)/ruff format --check plugins tests benchmarks
 	$(BIN)/mypy
 
 test: lint  ## lint, type-check and run the whole test suite

@@ -8,8 +8,9 @@ Generates a project with N incidents (``generate.py``) and builds it once in a c
 started like ``mkdocs build`` starts it. Prints the resident memory (``VmRSS``) and its high-water
 mark (``VmHWM``, what ``/usr/bin/time`` reports as the peak) after the configuration, around
 ``on_files``, after the pages are converted, before and after ``on_post_build`` (with each
-plugin's share of it), and every page whose writing raised the high-water mark by ``--step``
-MiB or more (default 1): the long generated pages, and the growth of the search entries.
+plugin's share of it, and after the search index is made into JSON text and into bytes), and
+every page whose writing raised the high-water mark by ``--step`` MiB or more (default 1): the
+long generated pages, and the growth of the search entries.
 
 The numbers of ``benchmarks/README.md``'s table "Memory" come from this script at N=5000, run
 for both projects.
@@ -38,6 +39,30 @@ def _mib(field: str) -> int:
 
 def _mark(label: str, lines: list[str]) -> None:
     lines.append(f"{label:<44} rss {_mib('VmRSS'):5d} MiB   peak {_mib('VmHWM'):5d} MiB")
+
+
+def _watch_search_index(lines: list[str]) -> None:
+    """Readings around the two steps of Material's search plugin that make the peak: the index
+    serialised to one JSON string, then encoded to bytes and written (``on_post_build``)."""
+    import json
+
+    import mkdocs.utils
+
+    dumps, write_file = json.dumps, mkdocs.utils.write_file
+
+    def measured_dumps(*args: Any, **kwargs: Any) -> str:
+        text = dumps(*args, **kwargs)
+        if len(text) > 1_000_000:
+            _mark(f"  search index as JSON text ({len(text) / 1e6:.1f} MB)", lines)
+        return text
+
+    def measured_write_file(content: bytes, path: str) -> None:
+        if path.endswith("search_index.json"):
+            _mark("  search index encoded to bytes", lines)
+        write_file(content, path)
+
+    json.dumps = measured_dumps
+    mkdocs.utils.write_file = measured_write_file
 
 
 def child(config_file: str, site: str, step: int) -> int:
@@ -69,6 +94,7 @@ def child(config_file: str, site: str, step: int) -> int:
         return result
 
     build_module._build_page = watched_build_page  # type: ignore[assignment]
+    _watch_search_index(lines)
 
     config = load_config(config_file)
     config["site_dir"] = site

@@ -367,7 +367,7 @@ class Target:
         else:
             shown = f"{self.measured:.2f}"
             over = (self.measured / self.limit - 1) * 100
-            verdict = "PASS" if self.passed else f"FAIL ({over:.0f} % over)"
+            verdict = "PASS" if self.passed else f"FAIL ({over:.1f} % over)"
         return f"{self.name:<46} {shown:>8}  <= {self.limit:<5.2f} {verdict:<24} {self.detail}"
 
 

@@ -1,0 +1,158 @@
+"""The benchmark scripts of issue 6: the generated projects are what the targets say they are,
+and the report computes the ratios and verdicts right.
+
+Only correctness is tested here; no time or memory is measured (that is ``make bench``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from conftest import REPO, build_site, check_json
+
+
+def _script(name: str) -> ModuleType:
+    """A module of ``benchmarks/`` (a folder of scripts, not a package)."""
+    folder = str(REPO / "benchmarks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # run.py imports generate.py from beside it
+    spec = importlib.util.spec_from_file_location(
+        f"bench_{name}", REPO / "benchmarks" / f"{name}.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it runs
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _script("generate")
+run = _script("run")
+
+N = 30
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return generate.generate(N, tmp_path_factory.mktemp("bench") / "p", seed=1, blog=True)
+
+
+def test_the_same_seed_gives_the_same_projects(projects: dict[str, Path], tmp_path: Path) -> None:
+    again = generate.generate(N, tmp_path / "p", seed=1, blog=True)
+    other = generate.generate(N, tmp_path / "q", seed=2, baseline=False)
+    for kind in ("incident-loop", "baseline", "blog"):
+        assert _tree(again[kind]) == _tree(projects[kind]), kind
+    assert _tree(other["incident-loop"]) != _tree(projects["incident-loop"])
+
+
+def test_the_incident_loop_project_is_valid_and_clean(projects: dict[str, Path]) -> None:
+    root = projects["incident-loop"]
+    files = sorted((root / "incidents").rglob("*.md"))
+    assert len(files) == N
+    code, diagnostics = check_json(root, "--strict")
+    assert (code, diagnostics) == (0, [])
+    for path in files:
+        front = path.read_text(encoding="utf-8").split("---\n")[1]
+        data = yaml.safe_load(front)
+        assert 0 <= len(data.get("actions") or []) <= 3, path
+        body_lines = path.read_text(encoding="utf-8").split("---\n", 2)[2].splitlines()
+        assert 30 <= len(body_lines) <= 60, path  # "bodies of about 40 lines with a table"
+        assert any(line.startswith("| ") for line in body_lines), path
+
+
+def test_the_baseline_has_the_same_pages_without_front_matter(projects: dict[str, Path]) -> None:
+    root, baseline = projects["incident-loop"], projects["baseline"]
+    pages = sorted((baseline / "docs" / "incidents").glob("INC-*.md"))
+    assert len(pages) == N
+    bodies = {}
+    for path in (root / "incidents").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        front, body = text.split("---\n", 2)[1:]
+        data = yaml.safe_load(front)
+        bodies[data["id"]] = (data["title"], body)
+    for page in pages:
+        title, body = bodies[page.stem]
+        # The incident file has a blank line after its front matter; the page its heading.
+        assert body.startswith("\n")
+        assert page.read_text(encoding="utf-8") == f"# {page.stem}: {title}\n\n{body[1:]}"
+    config = (baseline / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "/incidents/*" in config.split("not_in_nav:")[1].split("nav:")[0]
+    assert "incident-loop" not in config and "macros" not in config and "tags" not in config
+
+
+def test_all_three_projects_build_strictly(projects: dict[str, Path]) -> None:
+    site = build_site(projects["incident-loop"])
+    some = sorted((projects["baseline"] / "docs" / "incidents").glob("INC-*.md"))[0].stem
+    assert (site / "incidents" / some / "index.html").is_file()
+    assert (site / "api" / "incidents.json").is_file()
+    base_site = build_site(projects["baseline"])
+    assert (base_site / "incidents" / some / "index.html").is_file()
+    blog_site = build_site(projects["blog"])
+    posts = [
+        path
+        for path in (blog_site / "blog").rglob("index.html")
+        if re.search(r"/blog/\d{4}/\d{2}/\d{2}/[^/]+/index\.html$", path.as_posix())
+    ]
+    assert len(posts) == N
+
+
+def _task(key: str, n: int, times: list[float], rss: list[float] | None = None) -> object:
+    task = run.Task(key, key, n, run=lambda log: (0.0, 0.0, 0.0))
+    rss = rss or [0.0] * len(times)
+    task.samples = [(t, m, t) for t, m in zip(times, rss, strict=True)]
+    return task
+
+
+def test_the_report_compares_medians_with_the_limits() -> None:
+    tasks = {
+        # medians: 17.1 s / 86 MiB against 13.1 s / 59 MiB
+        "il-1000": _task("il-1000", 1000, [17.2, 17.1, 17.0], [86, 90, 85]),
+        "base-1000": _task("base-1000", 1000, [13.1, 13.4, 13.0], [59, 58, 60]),
+        "il-5000": _task("il-5000", 5000, [76.8, 79.0, 76.6], [223, 222, 224]),
+        "base-5000": _task("base-5000", 5000, [60.2, 60.0, 62.4], [139, 139, 140]),
+        "check": _task("check", 5000, [5.8, 5.6, 5.8]),
+        "yaml": _task("yaml", 5000, [33.5, 33.1, 33.7]),
+        "blog": _task("blog", 1000, [43.1, 40.0, 43.4]),
+        "serve": _task("serve", 1000, [17.3, 17.1, 18.0]),
+    }
+    found = {t.name: t for t in run.targets(tasks, 1000, 5000)}
+    expected = {
+        "build time, N=1000 (incident-loop / baseline)": (17.1 / 13.1, False),  # 1.305
+        "peak memory, N=1000 (incident-loop / baseline)": (86 / 59, True),  # 1.458
+        "build time, N=5000 (incident-loop / baseline)": (76.8 / 60.2, True),  # 1.276
+        "peak memory, N=5000 (incident-loop / baseline)": (223 / 139, False),  # 1.604
+        "linear growth (s per incident, 5000 / 1000)": ((76.8 / 5000) / (17.1 / 1000), True),
+        "incident-loop check / PyYAML SafeLoader, N=5000": (5.8 / 33.5, True),
+        "vs Material blog, N=1000 (incident-loop / blog)": (17.1 / 43.1, False),  # 0.397
+        "serve edit -> page, N=1000 (/ baseline build)": (17.3 / 13.1, True),  # 1.321
+    }
+    assert set(found) == set(expected)
+    for name, (ratio, passed) in expected.items():
+        assert found[name].measured == pytest.approx(ratio), name
+        assert found[name].passed is passed, name
+    line = found["build time, N=1000 (incident-loop / baseline)"].line()
+    assert "1.31" in line and "<= 1.30" in line and "FAIL (0.4 % over)" in line
+    assert "PASS" in found["linear growth (s per incident, 5000 / 1000)"].line()
+
+
+def test_a_target_that_was_not_measured_fails() -> None:
+    tasks = {"il-1000": _task("il-1000", 1000, [17.0]), "base-1000": _task("base-1000", 1000, [])}
+    (build, memory) = run.targets(tasks, 1000, 5000)
+    assert build.measured is None and not build.passed
+    assert "FAIL (not measured)" in build.line()
+    assert memory.measured is None and "FAIL (not measured)" in memory.line()
