@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
+from .allocator import fix_mmap_threshold
 from .analyse import IncidentFacts
 from .exports import EXPORTS, export_files
 from .pieces import IncidentHeader
@@ -119,6 +120,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.reuse = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        fix_mmap_threshold()  # see allocator: 6 % less peak memory with thousands of incidents
         options = {key: value for key, value in self.config.items() if key != "enabled"}
         try:
             settings: Settings = settings_from_options(options)
