@@ -132,7 +132,7 @@ def test_new_writes_next_id_and_never_overwrites(minimal: Path) -> None:
     rel = result.stdout.strip()
     assert rel.startswith(f"incidents/{year}/") and rel.endswith("-scanner-rejects-totes.md")
     source = read_markdown(minimal / rel, rel, 1 << 20)
-    assert source.problems == []
+    assert source.problems == ()
     assert source.data["id"] == expected_id
     assert source.data["title"] == "Scanner rejects totes!"
     assert (source.data["severity"], source.data["category"], source.data["failure_mode"]) == (

@@ -10,7 +10,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, number_text
 from .validate import ActionRecord, IncidentRecord, Project
@@ -41,8 +41,8 @@ class ActionFacts:
     due_is_default: bool
     overdue: bool
     #: Ids of the incidents this action answers: its own first, then those that ``ref`` it.
-    incidents: list[str] = field(default_factory=list)
-    score_parts: list[ScorePart] = field(default_factory=list)
+    incidents: tuple[str, ...] = ()
+    score_parts: tuple[ScorePart, ...] = ()
 
     @property
     def id(self) -> str:
@@ -65,11 +65,13 @@ class IncidentFacts:
     month: str
     excluded: bool
     repeat_of: str | None = None
-    repeated_by: list[str] = field(default_factory=list)
-    reasons: list[Reason] = field(default_factory=list)
+    # Tuples, not lists: thousands of incidents hold them for a build (an empty tuple takes
+    # no memory, a list 56 bytes and more).
+    repeated_by: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
     #: Ids of actions declared here and of those referenced with ``ref``, in file order.
-    action_ids: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
+    action_ids: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -137,23 +139,24 @@ def analyse(project: Project) -> Analysis:
                 due=due,
                 due_is_default=is_default,
                 overdue=action.is_open and due < today,
-                incidents=[record.id],
+                incidents=(record.id,),
             )
     for record in records:
         current = facts[record.id]
-        current.action_ids = [a.id for a in record.actions]
+        action_ids = [a.id for a in record.actions]
         for ref in record.refs:
-            if ref in actions and ref not in current.action_ids:
-                current.action_ids.append(ref)
+            if ref in actions and ref not in action_ids:
+                action_ids.append(ref)
                 if record.id not in actions[ref].incidents:
-                    actions[ref].incidents.append(record.id)
+                    actions[ref].incidents += (record.id,)
+        current.action_ids = tuple(action_ids)
 
     warnings = []
     for current in facts.values():
         if current.excluded:
             continue
-        current.reasons = _reasons(
-            current, settings.high_severities, settings.manual_hours_threshold
+        current.reasons = tuple(
+            _reasons(current, settings.high_severities, settings.manual_hours_threshold)
         )
         if current.reasons and not current.action_ids:
             warnings.append(_no_action_warning(current))
@@ -191,7 +194,7 @@ def _find_repeats(facts: dict[str, IncidentFacts], window_days: int) -> None:
             if candidates:
                 latest = max(candidates, key=lambda f: (f.record.incident.started_at, f.id))
                 current.repeat_of = latest.id
-                latest.repeated_by.append(current.id)
+                latest.repeated_by += (current.id,)
 
 
 def _find_related(facts: dict[str, IncidentFacts]) -> None:
@@ -209,7 +212,7 @@ def _find_related(facts: dict[str, IncidentFacts]) -> None:
             chosen = sorted(
                 near[:RELATED_LIMIT], key=lambda f: f.record.incident.started_at, reverse=True
             )
-            current.related = [f.id for f in chosen]
+            current.related = tuple(f.id for f in chosen)
 
 
 def _due(
@@ -283,7 +286,7 @@ def _score(
             continue
         answered = [facts[i] for i in action.incidents if i in facts and not facts[i].excluded]
         if not answered:
-            action.score_parts = [ScorePart("severity", 0, "answers only excluded incidents")]
+            action.score_parts = (ScorePart("severity", 0, "answers only excluded incidents"),)
             continue
         worst = max(answered, key=lambda f: rank.get(f.record.incident.severity, 0))
         severity = worst.record.incident.severity
@@ -293,7 +296,7 @@ def _score(
         blind = [
             f.id for f in answered if f.record.incident.detection_source in ("customer", "partner")
         ]
-        action.score_parts = [
+        action.score_parts = (
             ScorePart(
                 "severity",
                 SEVERITY_POINTS_STEP * rank.get(severity, 0),
@@ -312,4 +315,4 @@ def _score(
                 OBSERVABILITY_POINTS if blind else 0,
                 "detected by a customer or partner" if blind else "detected by us",
             ),
-        ]
+        )

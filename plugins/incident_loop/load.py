@@ -40,7 +40,8 @@ class SourceFile:
     rel: str
     data: Any = None
     body_line: int = 1
-    problems: list[Diagnostic] = field(default_factory=list)
+    #: A tuple: an empty one, what nearly every file has, takes no memory.
+    problems: tuple[Diagnostic, ...] = ()
     #: Lines (0-based, end excluded) of the YAML text, and the line a missing top-level key is
     #: reported on; ``None`` when there is no YAML to read.
     yaml_lines: tuple[int, int] | None = None
@@ -52,6 +53,9 @@ class SourceFile:
     #: True when the YAML was read without a syntax error (its lines can be worked out again).
     parsed: bool = False
     _lines: dict[KeyPath, int] | None = field(default=None, repr=False, compare=False)
+
+    def add_problem(self, diagnostic: Diagnostic) -> None:
+        self.problems += (diagnostic,)
 
     def _text_lines(self) -> list[str] | None:
         """The file's lines as they were read, or ``None`` if it has changed since."""
@@ -236,14 +240,14 @@ def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
 def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     source = SourceFile(path=os.fspath(path), rel=rel)
     text, problems = _decode(path, rel, max_size)
-    source.problems.extend(problems)
+    source.problems += tuple(problems)
     if text is None:
         source.has_body = False
         return source
     source.digest = hash(text)
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        source.problems.append(
+        source.add_problem(
             Diagnostic(
                 rel,
                 1,
@@ -256,7 +260,7 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
         return source
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
-        source.problems.append(
+        source.add_problem(
             Diagnostic(
                 rel,
                 1,
@@ -271,11 +275,11 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     source.yaml_lines = (1, closing)
     _read_front_matter(source, "\n".join(lines[1:closing]), first_line=2, root_line=1)
     if source.data is None and not source.problems:
-        source.problems.append(
+        source.add_problem(
             Diagnostic(rel, 1, "error", "front matter", "the front matter is empty; add the fields")
         )
     elif source.data is not None and not isinstance(source.data, dict):
-        source.problems.append(
+        source.add_problem(
             Diagnostic(
                 rel,
                 2,
@@ -291,7 +295,7 @@ def _read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
 def _read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
     source = SourceFile(path=os.fspath(path), rel=rel, has_body=False)
     text, problems = _decode(path, rel, max_size)
-    source.problems.extend(problems)
+    source.problems += tuple(problems)
     if text is not None:
         source.digest = hash(text)
         source.yaml_lines = (0, text.count("\n") + 1)
@@ -307,14 +311,12 @@ def _read_front_matter(source: SourceFile, text: str, *, first_line: int, root_l
     try:
         document = read_yaml(text, first_line=first_line, root_line=root_line, lines=False)
     except YamlProblem as problem:
-        source.problems.append(
-            Diagnostic(source.rel, problem.line, "error", "yaml", problem.message)
-        )
+        source.add_problem(Diagnostic(source.rel, problem.line, "error", "yaml", problem.message))
         return
     source.data = document.data
     source.parsed = True
     for line, key_path, message in document.problems:
-        source.problems.append(Diagnostic(source.rel, line, "error", field_name(key_path), message))
+        source.add_problem(Diagnostic(source.rel, line, "error", field_name(key_path), message))
 
 
 def walk_files(folder: Path) -> Iterator[tuple[Path, list[str], list[str]]]:

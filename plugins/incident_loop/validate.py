@@ -73,9 +73,9 @@ class IncidentRecord:
     incident: Incident
     source: SourceFile
     #: Actions this incident declares, in file order.
-    actions: list[ActionRecord] = field(default_factory=list)
+    actions: tuple[ActionRecord, ...] = ()
     #: Ids of actions declared elsewhere that this incident lists with ``ref``.
-    refs: list[str] = field(default_factory=list)
+    refs: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -593,11 +593,17 @@ def _check_incident(
     project.diagnostics.extend(out)
     if incident is None or any(d.level == "error" for d in out):
         return None
-    record = IncidentRecord(incident=incident, source=source, refs=refs)
-    for key_path, item in records:
-        action_id = item.id or f"{incident.id}-A{key_path[1] + 1}"  # type: ignore[operator]
-        record.actions.append(ActionRecord(action_id, item, incident.id, source, key_path))
-    return record
+    actions = tuple(
+        ActionRecord(
+            item.id or f"{incident.id}-A{key_path[1] + 1}",  # type: ignore[operator]
+            item,
+            incident.id,
+            source,
+            key_path,
+        )
+        for key_path, item in records
+    )
+    return IncidentRecord(incident=incident, source=source, actions=actions, refs=tuple(refs))
 
 
 def _list(value: Any) -> list[Any]:
