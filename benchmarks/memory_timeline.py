@@ -56,10 +56,10 @@ def _watch_search_index(lines: list[str]) -> None:
             _mark(f"  search index as JSON text ({len(text) / 1e6:.1f} MB)", lines)
         return text
 
-    def measured_write_file(content: bytes, path: str) -> None:
-        if path.endswith("search_index.json"):
+    def measured_write_file(content: bytes, output_path: str) -> None:
+        if output_path.endswith("search_index.json"):
             _mark("  search index encoded to bytes", lines)
-        write_file(content, path)
+        write_file(content, output_path)
 
     json.dumps = measured_dumps
     mkdocs.utils.write_file = measured_write_file

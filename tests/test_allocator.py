@@ -6,6 +6,7 @@ process's resident memory.
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -45,8 +46,9 @@ print(round(rss_mib() - before))
 
 
 def _left_behind(mode: str) -> int:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUN"))}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode], capture_output=True, text=True, check=True
+        [sys.executable, "-c", CHILD, mode], capture_output=True, text=True, check=True, env=env
     )
     return int(out.stdout)
 
@@ -72,3 +74,23 @@ def test_calling_it_again_changes_nothing() -> None:
         check=True,
     )
     assert out.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("MALLOC_MMAP_THRESHOLD_", "1048576"),
+        ("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=0"),
+        ("LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"),
+    ],
+)
+def test_an_allocator_set_up_by_the_environment_is_left_alone(name: str, value: str) -> None:
+    """The user chose; ``LD_PRELOAD`` names a library that need not exist here: it is only read."""
+    code = (
+        "import os\n"
+        f"os.environ[{name!r}] = {value!r}\n"
+        "from incident_loop.allocator import fix_mmap_threshold\n"
+        "print(fix_mmap_threshold())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]

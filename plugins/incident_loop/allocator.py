@@ -8,17 +8,18 @@ and every later block below it comes from the heap, where a freed block stays pa
 process. Material's search plugin then serialises its index in blocks of one to three megabytes
 right before it holds the whole index twice (as text and as bytes): those blocks stay behind as
 holes that nothing else of that size reuses, on top of the peak. At N=5,000 that is 14 MiB of
-the build's peak resident memory (221 -> 207 MiB, ``benchmarks/memory_timeline.py``).
+the build's peak resident memory (221 -> 207 MiB, ``benchmarks/memory_timeline.py 5000``).
 
 Fixing the threshold at glibc's own initial value keeps it from moving: large blocks are mapped
 and unmapped as the first ones are. Pages below 128 KiB, which are nearly all of them, are not
-affected. Elsewhere (macOS, musl, Windows) nothing is changed.
+affected. Elsewhere (macOS, musl, Windows) nothing is changed, and neither is it when the
+environment already chooses: ``MALLOC_MMAP_THRESHOLD_`` or a ``glibc.malloc`` tunable set, or
+another allocator loaded with ``LD_PRELOAD`` (jemalloc, tcmalloc).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import os
 import platform
 
 #: ``M_MMAP_THRESHOLD`` of glibc's ``<malloc.h>``.
@@ -37,14 +38,28 @@ def fix_mmap_threshold() -> bool:
     global _done
     if _done:
         return True
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+    if platform.system() != "Linux" or _chosen_by_environment():
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+        import ctypes  # not in every Python build
+
+        if platform.libc_ver()[0] != "glibc":  # reads the interpreter's binary
+            return False
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the process runs on
+    except (ImportError, OSError, AttributeError):
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
-    _done = bool(mallopt(_M_MMAP_THRESHOLD, THRESHOLD) == 1)  # glibc returns 1 on success
+    result: int = mallopt(_M_MMAP_THRESHOLD, THRESHOLD)
+    _done = result == 1  # glibc returns 1 on success
     return _done
+
+
+def _chosen_by_environment() -> bool:
+    """Whether the user set glibc's allocator up, or replaced it: then it is left alone."""
+    env = os.environ
+    return bool(
+        "MALLOC_MMAP_THRESHOLD_" in env
+        or "glibc.malloc." in env.get("GLIBC_TUNABLES", "")
+        or env.get("LD_PRELOAD", "").strip()
+    )

@@ -55,6 +55,7 @@ class SourceFile:
     _lines: dict[KeyPath, int] | None = field(default=None, repr=False, compare=False)
 
     def add_problem(self, diagnostic: Diagnostic) -> None:
+        """Record a problem found while reading the file."""
         self.problems += (diagnostic,)
 
     def _text_lines(self) -> list[str] | None:

@@ -127,8 +127,8 @@ def _pad_time(text: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _offset(text: str) -> dt.tzinfo:
-    """The time zone of a UTC offset; one object per offset (thousands of date-times share a
-    handful of offsets, and each ``timezone`` with its ``timedelta`` takes 100 bytes)."""
+    """The time zone of a UTC offset; one object per offset as written (thousands of date-times
+    share a handful of offsets, and each ``timezone`` with its ``timedelta`` takes 100 bytes)."""
     if text in ("Z", "z"):
         return dt.timezone.utc
     sign = -1 if text[0] == "-" else 1
