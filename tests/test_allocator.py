@@ -45,10 +45,19 @@ print(round(rss_mib() - before))
 """
 
 
+#: The children's environment without allocator settings (with one the setting is not made).
+CLEAN_ENV = {
+    k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUN", "LD_PRELOAD"))
+}
+
+
 def _left_behind(mode: str) -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MALLOC_", "GLIBC_TUN"))}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode], capture_output=True, text=True, check=True, env=env
+        [sys.executable, "-c", CHILD, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=CLEAN_ENV,
     )
     return int(out.stdout)
 
@@ -72,6 +81,7 @@ def test_calling_it_again_changes_nothing() -> None:
         capture_output=True,
         text=True,
         check=True,
+        env=CLEAN_ENV,
     )
     assert out.stdout.split() == ["True", "True"]
 
@@ -92,5 +102,7 @@ def test_an_allocator_set_up_by_the_environment_is_left_alone(name: str, value: 
         "from incident_loop.allocator import fix_mmap_threshold\n"
         "print(fix_mmap_threshold())"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=CLEAN_ENV
+    )
     assert out.stdout.split() == ["False"]
