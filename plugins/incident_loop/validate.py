@@ -737,7 +737,6 @@ def _check_actions(project: Project, seen: _SeenIncidents) -> set[str]:
     Checked on the entries as written in every incident file, valid or not, so that one run
     reports these problems next to the others of the same file.
     """
-    project.known["action"] = seen.declared
     first: dict[str, tuple[SourceFile, KeyPath]] = {}
     broken: set[str] = set()
     for source, key_path, action_id in seen.actions:
