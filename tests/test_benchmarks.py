@@ -95,6 +95,41 @@ def test_the_baseline_has_the_same_pages_without_front_matter(projects: dict[str
     assert "incident-loop" not in config and "macros" not in config and "tags" not in config
 
 
+def test_the_blog_posts_are_the_incidents_with_their_category_and_tags(
+    projects: dict[str, Path],
+) -> None:
+    """The peer publishes what incident-loop publishes: the same bodies, and the date, category
+    and tags of each incident (categories and tags make the blog write its category and tag
+    pages, like incident-loop its catalogue and tags pages)."""
+    root, blog = projects["incident-loop"], projects["blog"]
+    incidents = {}
+    for path in (root / "incidents").rglob("*.md"):
+        front, body = path.read_text(encoding="utf-8").split("---\n", 2)[1:]
+        data = yaml.safe_load(front)
+        incidents[data["id"].lower()] = (data, body)
+    posts = sorted((blog / "docs" / "blog" / "posts").glob("*.md"))
+    assert len(posts) == N
+    for post in posts:
+        front, text = post.read_text(encoding="utf-8").split("---\n", 2)[1:]
+        meta = yaml.safe_load(front)
+        data, body = incidents[post.stem]
+        local = generate.dt.datetime.fromisoformat(str(data["started_at"])).astimezone(
+            generate.ZONE
+        )
+        assert meta == {
+            "date": local.date(),
+            "categories": [data["category"]],
+            "tags": data["tags"],
+        }
+        assert text == f"\n# {data['id']}: {data['title']}\n\n{body[1:]}"
+    config = yaml.safe_load((blog / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["plugins"] == ["search", "tags", "blog"]
+    assert {c for d, _ in incidents.values() for c in [d["category"]]} == {
+        "integration",
+        "warehouse",
+    }
+
+
 def test_all_three_projects_build_strictly(projects: dict[str, Path]) -> None:
     site = build_site(projects["incident-loop"])
     some = sorted((projects["baseline"] / "docs" / "incidents").glob("INC-*.md"))[0].stem
@@ -109,6 +144,8 @@ def test_all_three_projects_build_strictly(projects: dict[str, Path]) -> None:
         if re.search(r"/blog/\d{4}/\d{2}/\d{2}/[^/]+/index\.html$", path.as_posix())
     ]
     assert len(posts) == N
+    for category in ("integration", "warehouse"):
+        assert (blog_site / "blog" / "category" / category / "index.html").is_file()
 
 
 def _task(key: str, n: int, times: list[float], rss: list[float] | None = None) -> object:
