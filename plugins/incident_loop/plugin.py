@@ -26,11 +26,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
+from .ahead import Ahead, available
 from .allocator import fix_mmap_threshold
 from .analyse import IncidentFacts
 from .exports import EXPORTS, export_files
 from .pieces import IncidentHeader
-from .pipeline import CheckResult, check_project, edit_url
+from .pipeline import CheckResult, check_project, edit_url, read_ahead
 from .render import (
     ASSET_CSS,
     ASSET_JS,
@@ -60,6 +61,8 @@ log = get_plugin_logger("incident-loop")
 #: Numbers of late fragments of prepended sections, apart from those in the markdown.
 LATE_OFFSET = 1000
 _LATE_PLACEHOLDERS = (FRAGMENT.format(LATE_OFFSET), FRAGMENT.format(LATE_OFFSET + 1))
+#: The key of the exports among what is made ahead (no page has this source path).
+_EXPORTS_KEY = "\0api"
 #: Where the indexed facts of an incident page begin (see IncidentLoopPlugin._prepend).
 _FACTS_START = "<!-- incident-loop facts -->"
 
@@ -115,6 +118,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: Whether a check result can be reused by a later build of this process: only under
         #: ``mkdocs serve`` (set by on_startup; MkDocs' own API calls do not run it).
         self.reuse = True
+        #: Incident files being read by a second process, from on_pre_build to on_files.
+        self.ahead: Ahead[str] | None = None
+        #: The exports and the parts of pages made by a second process, from on_files to
+        #: on_post_build (see _make_ahead).
+        self.later: Ahead[str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.reuse = command == "serve"
@@ -140,12 +148,43 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 target.append(asset)
         return config
 
+    # First: the sooner the files are being read, the more of them are read when needed.
+    @event_priority(100)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Start reading the incident files in a second process (see :func:`read_ahead`).
+
+        While MkDocs lists the docs folder and the theme's files (about 0.6 s), the child
+        reads most incident files; :meth:`on_files` takes them over.
+        """
+        self._stop_reading_ahead()
+        if not self.reuse and self.project_config is not None:
+            self.ahead = read_ahead(self.project_config)
+
+    def _stop_reading_ahead(self) -> None:
+        for ahead in (self.ahead, self.later):
+            if ahead is not None:
+                ahead.close()
+        self.ahead = self.later = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_reading_ahead()
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Make sure the exports are written: by the second process, or here."""
+        later, self.later = self.later, None
+        if later is not None:
+            written = later.take(_EXPORTS_KEY) is not None
+            later.close()  # before writing here: it might still be writing them
+            if not written:
+                self._write_exports(config)
+
     # After other plugins have added their files, so that ours replace nothing unexpectedly.
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project_config is not None
+        ahead, self.ahead = self.ahead, None
         try:
-            result = check_project(self.project_config, reuse=self.reuse)
+            result = check_project(self.project_config, reuse=self.reuse, ahead=ahead)
         except SettingsError as exc:
             raise PluginError(f"incident-loop: {exc}") from None
         self.result = result
@@ -177,15 +216,19 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.pending_headers = {}
         self.writing = {}
         self.permalink = bool((config.mdx_configs.get("toc") or {}).get("permalink"))
+        order = []
         for page in self.renderer.pages(user_indexes=self.user_indexes):
             _add(files, config, page.src, page.content, in_nav=page.in_nav)
+            order.append(page.src)
             if page.late_fragments:
                 self.late_fragments[page.src] = page.late_fragments
             if page.incident is not None:
                 self.incident_pages[page.src] = page.incident
         for name in EXPORTS:  # written by _write_exports
             _remove(files, name)
-        self._write_exports(config)
+        self.later = self._make_ahead(config, order)
+        if self.later is None:
+            self._write_exports(config)
         for asset in (ASSET_CSS, ASSET_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop") / "assets" / name).read_text("utf-8")
@@ -301,16 +344,61 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             item for item in page.toc.items if not (item.id in added and not item.children)
         ]
 
+    def _make_ahead(self, config: MkDocsConfig, order: list[str]) -> Ahead[str] | None:
+        """Make what is put into pages as they are written, and the exports, in a second
+        process (see :mod:`.ahead`), in the order MkDocs writes the pages.
+
+        For each incident page its header's late parts (:meth:`on_post_page`), for each page
+        with deferred tables the tables (:meth:`Renderer.take_deferred`); first of all the
+        ``api/`` files are written (:meth:`on_post_build` checks that they were). What the
+        child has not made when a page is written is made then, as without it.
+        """
+        assert self.renderer is not None
+        renderer, incidents = self.renderer, dict(self.incident_pages)
+        # The generated pages are written in the order they were added to the files, after
+        # the docs folder's pages (see on_files).
+        keys = [
+            _EXPORTS_KEY,
+            *(src for src in order if src in incidents or src in renderer.deferred),
+        ]
+        if not available(len(keys)):
+            return None
+
+        def make(key: str) -> object:
+            if key == _EXPORTS_KEY:
+                self._write_exports(config)
+                return True
+            header = None
+            facts = incidents.get(key)
+            if facts is not None:
+                made = self._header(facts)
+                ids = [slug for _, slug in made.headings()]
+                header = (ids, *made.late(ids, permalink=self.permalink))
+            tables = {n: table() for n, table in renderer.deferred.get(key, {}).items()}
+            return (header, tables)
+
+        try:
+            return Ahead(keys, make)
+        except OSError:
+            return None
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin indexed the page (on_page_context): see GeneratedPage.
+        src = page.file.src_uri
+        made = self.later.take(src) if self.later is not None else None
+        header_made, tables_made = made if made is not None else (None, {})
         fragments: dict[int, str | Callable[[], str]] = {}
-        fragments.update(self.late_fragments.pop(page.file.src_uri, {}))
+        fragments.update(self.late_fragments.pop(src, {}))
         if self.renderer is not None:
-            fragments |= self.renderer.take_deferred(page.file.src_uri)
-        writing = self.writing.pop(page.file.src_uri, None)
+            for number, table in self.renderer.take_deferred(src).items():
+                fragments[number] = tables_made.get(number, table)
+        writing = self.writing.pop(src, None)
         if writing is not None:
             header, ids = writing
-            badges, sections = header.late(ids, permalink=self.permalink)
+            if header_made is not None and header_made[0] == ids:
+                badges, sections = header_made[1], header_made[2]
+            else:
+                badges, sections = header.late(ids, permalink=self.permalink)
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
             self._remove_headings(page, ids)
         return inject(output, fragments) if fragments else output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, Generic
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from .ahead import Ahead
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
 from .load import (
     NOT_INCIDENTS,
@@ -262,11 +264,14 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
+def load_project(
+    config: ProjectConfig, *, cache: bool = True, ahead: Ahead[str] | None = None
+) -> Project:
     """Read and check every source of one project (SPEC sections 3 and 5).
 
     ``cache=False`` neither looks up nor remembers the incident files read (see
-    :func:`load.read_markdown`).
+    :func:`load.read_markdown`). ``ahead`` may hold incident files already read by a second
+    process (see :func:`incident_loop.pipeline.read_ahead`), by path; the others are read here.
     """
     project = Project(config=config)
     settings = config.settings
@@ -287,7 +292,9 @@ def load_project(config: ProjectConfig, *, cache: bool = True) -> Project:
             if refusal:
                 diagnostics.append(Diagnostic(rel, 1, "error", "file", refusal))
                 continue
-            source = read_markdown(path, rel, settings.max_file_size, cache=cache)
+            source = ahead.take(os.fspath(path)) if ahead is not None else None
+            if source is None:
+                source = read_markdown(path, rel, settings.max_file_size, cache=cache)
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
                 continue

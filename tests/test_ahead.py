@@ -1,0 +1,214 @@
+"""Work done ahead in a second process (``incident_loop.ahead``): the values are the child's,
+what it does not deliver is made here, and a build or a check gives the same result with or
+without it, also when the child fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import EPOCH_2026_06_15, REPO, build_site, check_json
+from incident_loop import ahead as ahead_module
+from incident_loop.ahead import Ahead, available
+from incident_loop.pipeline import check_project, read_ahead
+from incident_loop.plugin import IncidentLoopPlugin
+from incident_loop.settings import read_project_config
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the second process is used on Linux only"
+)
+
+
+def _sample_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("overrides", "docs", "incidents"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_values_come_from_the_child_in_order_and_once() -> None:
+    parent = os.getpid()
+    with Ahead(["a", "b", "c"], lambda key: (key * 2, os.getpid())) as ahead:
+        ahead.wait()
+        first = ahead.take("b")  # out of order: "a" is read and kept on the way
+        assert first is not None and first[0] == "bb" and first[1] != parent
+        assert ahead.take("b") is None  # handed over once
+        assert ahead.take("a") == ("aa", first[1])
+        assert ahead.take("c") == ("cc", first[1])
+        assert ahead.take("nothing") is None
+        assert ahead.taken == 3
+
+
+def test_what_a_failed_child_did_not_make_is_none_and_the_child_is_reaped() -> None:
+    def make(key: str) -> str:
+        if key == "b":
+            raise RuntimeError("made to fail")
+        return key.upper()
+
+    ahead = Ahead(["a", "b", "c"], make)
+    pid = ahead._pid
+    assert pid is not None
+    ahead.wait()
+    assert [ahead.take(key) for key in "abc"] == ["A", None, None]
+    ahead.close()
+    assert _reaped(pid)
+
+
+def test_close_stops_a_child_at_work() -> None:
+    import time
+
+    ahead = Ahead(range(1000), lambda key: time.sleep(0.05) or key + 1)
+    pid = ahead._pid
+    assert pid is not None
+    ahead.close()  # at once: the child is killed, not waited for 50 s
+    assert _reaped(pid)
+    assert ahead.take(999) is None
+
+
+def test_when_a_second_process_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ahead_module.ENV, raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    assert available(ahead_module.MIN_ITEMS)
+    assert not available(ahead_module.MIN_ITEMS - 1)  # a fork would cost more than it saves
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    assert not available(10_000)  # one CPU
+    monkeypatch.setenv(ahead_module.ENV, "force")
+    assert available(1)
+    monkeypatch.setenv(ahead_module.ENV, "0")
+    assert not available(10_000)
+    monkeypatch.setenv(ahead_module.ENV, "force")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not available(10_000)  # never fork a process with other threads
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _broken_project(tmp_path: Path) -> Path:
+    """The sample with errors in several files, one of them a duplicate id (a rule across
+    files that depends on the order the files are checked in)."""
+    root = _sample_copy(tmp_path)
+    files = sorted((root / "incidents").rglob("*.md"))
+    first, second, third = files[0], files[len(files) // 2], files[-1]
+    text = second.read_text(encoding="utf-8")
+    first_id = next(
+        line.split(":", 1)[1].strip()
+        for line in first.read_text(encoding="utf-8").splitlines()
+        if line.startswith("id:")
+    )
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith("id:"))
+    lines[index] = f"id: {first_id}"
+    second.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    third.write_text(
+        third.read_text(encoding="utf-8").replace("severity:", "severity: [", 1), "utf-8"
+    )
+    return root
+
+
+def test_check_is_the_same_with_the_files_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _broken_project(tmp_path)
+    monkeypatch.setenv(ahead_module.ENV, "0")
+    serial = check_json(root)
+    monkeypatch.setenv(ahead_module.ENV, "force")
+    assert check_json(root) == serial  # the child and this process meet somewhere
+    codes = {d["message"].split(";")[0] for d in serial[1]}
+    assert serial[0] == 1 and any("is already the id of" in c for c in codes), codes
+    assert any("YAML syntax error" in c for c in codes), codes
+
+    # Every file read by the child: the same records and messages.
+    config = read_project_config(root)
+    ahead = read_ahead(config)
+    assert ahead is not None
+    ahead.wait()
+    by_child = check_project(config, reuse=False, ahead=ahead)
+    monkeypatch.setenv(ahead_module.ENV, "0")
+    here = check_project(config, reuse=False)
+    assert ahead.taken == len(list((root / "incidents").rglob("*.md"))) > 20
+    assert by_child.diagnostics == here.diagnostics
+    assert [r.incident for r in by_child.project.incidents] == [
+        r.incident for r in here.project.incidents
+    ]
+    assert [r.source.rel for r in by_child.project.incidents] == [
+        r.source.rel for r in here.project.incidents
+    ]
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _mkdocs_build(root: Path, setting: str) -> dict[str, bytes]:
+    site = root / f"site-{setting}"
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH_2026_06_15, **{ahead_module.ENV: setting})
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    return _site_files(site)
+
+
+def test_mkdocs_build_writes_the_same_site_with_the_second_process(tmp_path: Path) -> None:
+    """``mkdocs build`` as it is run: files read ahead from on_pre_build, and the exports,
+    deferred tables and incident headers made ahead from on_files."""
+    root = _sample_copy(tmp_path)
+    serial = _mkdocs_build(root, "0")
+    parallel = _mkdocs_build(root, "force")
+    assert parallel.keys() == serial.keys()
+    assert [name for name in serial if parallel[name] != serial[name]] == []
+    assert {"api/incidents.json", "api/actions.csv", "incidents/index.html"} <= serial.keys()
+
+
+def test_a_build_whose_second_process_fails_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child fails on its first value (the exports): every page part and the exports are
+    then made by the build itself."""
+    root = _sample_copy(tmp_path)
+    monkeypatch.setenv(ahead_module.ENV, "0")
+    serial = _site_files(build_site(root))
+    shutil.rmtree(root / "site")
+
+    parent = os.getpid()
+    write = IncidentLoopPlugin._write_exports
+    made: list[int] = []
+
+    def fail_in_child(self: IncidentLoopPlugin, config: object) -> None:
+        if os.getpid() != parent:
+            (tmp_path / "child-tried").write_text(str(os.getpid()))
+            raise RuntimeError("the child fails")
+        made.append(os.getpid())
+        write(self, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IncidentLoopPlugin, "_write_exports", fail_in_child)
+    monkeypatch.setenv(ahead_module.ENV, "force")
+    assert _site_files(build_site(root)) == serial
+    assert (tmp_path / "child-tried").is_file()
+    assert made == [parent]  # written here, after the child failed
