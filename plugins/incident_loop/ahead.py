@@ -45,7 +45,7 @@ def available(items: int) -> bool:
     """Whether a second process can help with ``items`` values.
 
     Only on Linux (``fork`` without ``exec`` is unsafe on macOS and missing on Windows), only
-    in a process with no other thread (a fork copies no thread, but the locks they hold), with
+    in a process with no other thread (the child would inherit the locks they hold, not them), with
     two or more CPUs, and unless :data:`ENV` says otherwise.
     """
     setting = os.environ.get(ENV, "").strip().lower()
