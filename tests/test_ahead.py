@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,6 @@ def test_what_a_failed_child_did_not_make_is_none_and_the_child_is_reaped() -> N
 
 
 def test_close_stops_a_child_at_work() -> None:
-    import time
-
     ahead = Ahead(range(1000), lambda key: time.sleep(0.05) or key + 1)
     pid = ahead._pid
     assert pid is not None

@@ -45,8 +45,9 @@ def available(items: int) -> bool:
     """Whether a second process can help with ``items`` values.
 
     Only on Linux (``fork`` without ``exec`` is unsafe on macOS and missing on Windows), only
-    in a process with no other thread (the child would inherit the locks they hold, not them), with
-    two or more CPUs, and unless :data:`ENV` says otherwise.
+    in a process with no other thread (the child would have the locks those threads hold but
+    not the threads, which release them), with two or more CPUs, and unless :data:`ENV` says
+    otherwise.
     """
     setting = os.environ.get(ENV, "").strip().lower()
     if setting == "0":
