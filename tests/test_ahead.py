@@ -124,8 +124,14 @@ def _broken_project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in ``mkdocs build``: other tests of this process may have left an idle thread."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 def test_check_is_the_same_with_the_files_read_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, single_threaded: None
 ) -> None:
     root = _broken_project(tmp_path)
     monkeypatch.setenv(ahead_module.ENV, "0")
@@ -186,7 +192,7 @@ def test_mkdocs_build_writes_the_same_site_with_the_second_process(tmp_path: Pat
 
 
 def test_a_build_whose_second_process_fails_is_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, single_threaded: None
 ) -> None:
     """The child fails on its first value (the exports): every page part and the exports are
     then made by the build itself."""
@@ -211,3 +217,62 @@ def test_a_build_whose_second_process_fails_is_the_same(
     assert _site_files(build_site(root)) == serial
     assert (tmp_path / "child-tried").is_file()
     assert made == [parent]  # written here, after the child failed
+
+
+def test_a_file_changed_after_the_child_read_it_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, single_threaded: None
+) -> None:
+    root = _sample_copy(tmp_path)
+    config = read_project_config(root)
+    monkeypatch.setenv(ahead_module.ENV, "force")
+    ahead = read_ahead(config)
+    assert ahead is not None
+    ahead.wait()  # the child has read every file
+    path = sorted((root / "incidents").rglob("*.md"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\ntitle: ", "\ntitle: Edited - ", 1), encoding="utf-8")
+    result = check_project(config, reuse=False, ahead=ahead)
+    assert ahead.taken == ahead.count  # the changed file too, but it was not used
+    titles = {r.source.rel: r.incident.title for r in result.project.incidents}
+    rel = path.relative_to(root).as_posix()
+    assert titles[rel].startswith("Edited - "), titles[rel]
+    monkeypatch.setenv(ahead_module.ENV, "0")
+    assert check_project(config, reuse=False).diagnostics == result.diagnostics
+
+
+def test_mkdocs_build_uses_what_the_second_process_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, single_threaded: None
+) -> None:
+    """Run as ``mkdocs build`` runs the plugin (``on_startup`` first), with both children
+    waited for: every incident file, the exports and every page part come from them."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from incident_loop import plugin as plugin_module
+
+    root = _sample_copy(tmp_path)
+    made: list[Ahead[str]] = []
+
+    def waited(ahead: Ahead[str] | None) -> Ahead[str] | None:
+        assert ahead is not None
+        ahead.wait()
+        made.append(ahead)
+        return ahead
+
+    read_ahead_here = plugin_module.read_ahead
+    make_ahead = IncidentLoopPlugin._make_ahead
+    monkeypatch.setattr(plugin_module, "read_ahead", lambda config: waited(read_ahead_here(config)))
+    monkeypatch.setattr(
+        IncidentLoopPlugin, "_make_ahead", lambda self, *a: waited(make_ahead(self, *a))
+    )
+    monkeypatch.setenv(ahead_module.ENV, "force")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_06_15)
+    config = load_config(str(root / "mkdocs.yml"), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    incidents = len(list((root / "incidents").rglob("*.md")))
+    files, later = made
+    assert (files.count, files.taken) == (incidents, incidents)
+    # The exports, one header per incident page, the log's and the catalogue's tables.
+    assert later.count == later.taken > incidents + 1
+    assert (Path(config.site_dir) / "api" / "incidents.json").is_file()

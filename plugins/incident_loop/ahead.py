@@ -58,11 +58,24 @@ def available(items: int) -> bool:
         return False
     if setting == "force":
         return True
+    return items >= MIN_ITEMS and _cpus() >= 2
+
+
+def _cpus() -> float:
+    """The CPUs this process may use: those it may run on, within its cgroup's CPU quota (a
+    container limited to one CPU may still see every CPU of the machine)."""
     try:
-        cpus = len(os.sched_getaffinity(0))
+        cpus: float = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return cpus >= 2 and items >= MIN_ITEMS
+    try:
+        with open("/sys/fs/cgroup/cpu.max", encoding="ascii") as handle:
+            quota, period = handle.read().split()[:2]
+        if quota != "max":
+            cpus = min(cpus, int(quota) / int(period))
+    except (OSError, ValueError, ZeroDivisionError):
+        pass  # no cgroup v2 quota
+    return cpus
 
 
 class Ahead(Generic[K]):
@@ -78,19 +91,22 @@ class Ahead(Generic[K]):
     def __init__(self, keys: Iterable[K], compute: Callable[[K], Any]) -> None:
         keys = list(keys)
         self._keys = set(keys)
+        #: How many values the child makes, and how many this process took from it (for
+        #: tests and benchmarks).
+        self.count = len(self._keys)
         # Open until close(): the child writes to it while this process reads.
         self._file = tempfile.TemporaryFile()  # noqa: SIM115
         self._fd = self._file.fileno()
         self._offset = 0
         #: Where each value the child has delivered is: (offset, length) in the file.
         self._where: dict[K, tuple[int, int]] = {}
-        #: How many values this process took from the child (for tests and benchmarks).
         self.taken = 0
         for stream in (sys.stdout, sys.stderr):  # or the child would print them again
             stream.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
-            _child(self._fd, keys, compute)
+            _child(parent, self._fd, keys, compute)
         self._pid: int | None = pid
 
     def take(self, key: K) -> Any | None:
@@ -105,9 +121,12 @@ class Ahead(Generic[K]):
         self._keys.discard(key)
         try:
             value = pickle.loads(os.pread(self._fd, where[1], where[0]))
-        except Exception:
-            return None
-        self.taken += 1
+        except Exception:  # whatever is wrong with it, the caller makes the value
+            value = None
+        else:
+            self.taken += 1
+        if not self._keys:  # every value taken: let go of the file now
+            self.close()
         return value
 
     def _scan(self) -> None:
@@ -120,7 +139,7 @@ class Ahead(Generic[K]):
                 return  # being written
             try:
                 key = pickle.loads(os.pread(self._fd, key_length, start - key_length))
-            except Exception:
+            except Exception:  # a damaged file: the caller makes the rest
                 self._offset = size
                 return
             self._where[key] = (start, length)
@@ -158,11 +177,14 @@ class Ahead(Generic[K]):
             self.close()
 
 
-def _child(fd: int, keys: Iterable[K], compute: Callable[[K], Any]) -> NoReturn:  # pragma: no cover
+def _child(
+    parent: int, fd: int, keys: Iterable[K], compute: Callable[[K], Any]
+) -> NoReturn:  # pragma: no cover
     """In the child: write each key and value (see :data:`_HEADER`), then leave without Python's clean-up
     (which would run the parent's ``atexit`` functions and flush its buffers a second time)."""
     code = 0
     try:
+        _die_with_parent(parent)
         # The cycle collector would touch every object inherited from the parent, and so copy
         # its memory page by page; this process is short-lived and makes no cycles to collect.
         gc.disable()
@@ -172,7 +194,20 @@ def _child(fd: int, keys: Iterable[K], compute: Callable[[K], Any]) -> NoReturn:
             view = memoryview(_HEADER.pack(len(value), len(name)) + name + value)
             while view:
                 view = view[os.write(fd, view) :]
-    except BaseException:
+    except BaseException:  # whatever it is, the parent makes the rest
         code = 1
     finally:
         os._exit(code)
+
+
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Have the kernel kill this child when ``parent``, which forked it, ends, however it ends
+    (a build stopped by a signal does not run :meth:`Ahead.close`)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (ImportError, OSError, AttributeError):
+        pass  # without it the child still ends when its work is done
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)

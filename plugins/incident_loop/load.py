@@ -58,14 +58,25 @@ class SourceFile:
         """Record a problem found while reading the file."""
         self.problems += (diagnostic,)
 
-    def _text_lines(self) -> list[str] | None:
-        """The file's lines as they were read, or ``None`` if it has changed since."""
+    def _text_now(self) -> str | None:
+        """The file's text as it is now if it is what was read, else ``None``."""
+        if not self.digest:  # no text was read
+            return None
         try:
             with open(self.path, "rb") as handle:
                 text = _normalise(handle.read().decode("utf-8-sig"))
         except (OSError, UnicodeDecodeError):
             return None
-        return text.split("\n") if hash(text) == self.digest else None
+        return text if hash(text) == self.digest else None
+
+    def unchanged(self) -> bool:
+        """Whether the file still holds the text that was read (see :mod:`.ahead`)."""
+        return self._text_now() is not None
+
+    def _text_lines(self) -> list[str] | None:
+        """The file's lines as they were read, or ``None`` if it has changed since."""
+        text = self._text_now()
+        return text.split("\n") if text is not None else None
 
     @property
     def body(self) -> str:

@@ -293,7 +293,7 @@ def load_project(
                 diagnostics.append(Diagnostic(rel, 1, "error", "file", refusal))
                 continue
             source = ahead.take(os.fspath(path)) if ahead is not None else None
-            if source is None:
+            if source is None or not source.unchanged():  # changed since the child read it
                 source = read_markdown(path, rel, settings.max_file_size, cache=cache)
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
