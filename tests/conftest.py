@@ -39,6 +39,16 @@ def minimal(tmp_path: Path) -> Path:
     return root
 
 
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of this repository's sample project: mkdocs.yml, overrides, docs and incidents."""
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("overrides", "docs", "incidents"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
 def visible_text(html: str) -> str:
     """The visible text of a page fragment: tags removed, whitespace collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()

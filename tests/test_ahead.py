@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH_2026_06_15, REPO, build_site, check_json
+from conftest import EPOCH_2026_06_15, build_site, check_json, sample_copy
 from incident_loop import ahead as ahead_module
 from incident_loop.ahead import Ahead, available
 from incident_loop.pipeline import check_project, read_ahead
@@ -24,15 +24,6 @@ from incident_loop.settings import read_project_config
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="the second process is used on Linux only"
 )
-
-
-def _sample_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("overrides", "docs", "incidents"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def _reaped(pid: int) -> bool:
@@ -105,7 +96,7 @@ def test_when_a_second_process_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
 def _broken_project(tmp_path: Path) -> Path:
     """The sample with errors in several files, one of them a duplicate id (a rule across
     files that depends on the order the files are checked in)."""
-    root = _sample_copy(tmp_path)
+    root = sample_copy(tmp_path)
     files = sorted((root / "incidents").rglob("*.md"))
     first, second, third = files[0], files[len(files) // 2], files[-1]
     text = second.read_text(encoding="utf-8")
@@ -183,7 +174,7 @@ def _mkdocs_build(root: Path, setting: str) -> dict[str, bytes]:
 def test_mkdocs_build_writes_the_same_site_with_the_second_process(tmp_path: Path) -> None:
     """``mkdocs build`` as it is run: files read ahead from on_pre_build, and the exports,
     deferred tables and incident headers made ahead from on_files."""
-    root = _sample_copy(tmp_path)
+    root = sample_copy(tmp_path)
     serial = _mkdocs_build(root, "0")
     parallel = _mkdocs_build(root, "force")
     assert parallel.keys() == serial.keys()
@@ -196,7 +187,7 @@ def test_a_build_whose_second_process_fails_is_the_same(
 ) -> None:
     """The child fails on its first value (the exports): every page part and the exports are
     then made by the build itself."""
-    root = _sample_copy(tmp_path)
+    root = sample_copy(tmp_path)
     monkeypatch.setenv(ahead_module.ENV, "0")
     serial = _site_files(build_site(root))
     shutil.rmtree(root / "site")
@@ -222,7 +213,7 @@ def test_a_build_whose_second_process_fails_is_the_same(
 def test_a_file_changed_after_the_child_read_it_is_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, single_threaded: None
 ) -> None:
-    root = _sample_copy(tmp_path)
+    root = sample_copy(tmp_path)
     config = read_project_config(root)
     monkeypatch.setenv(ahead_module.ENV, "force")
     ahead = read_ahead(config)
@@ -250,7 +241,7 @@ def test_mkdocs_build_uses_what_the_second_process_made(
 
     from incident_loop import plugin as plugin_module
 
-    root = _sample_copy(tmp_path)
+    root = sample_copy(tmp_path)
     made: list[Ahead[str]] = []
 
     def waited(ahead: Ahead[str] | None) -> Ahead[str] | None:

@@ -124,7 +124,7 @@ def test_the_blog_posts_are_the_incidents_with_their_category_and_tags(
         assert text == f"\n# {data['id']}: {data['title']}\n\n{body[1:]}"
     config = yaml.safe_load((blog / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["plugins"] == ["search", "tags", "blog"]
-    assert {c for d, _ in incidents.values() for c in [d["category"]]} == {
+    assert {d["category"] for d, _ in incidents.values()} == {
         "integration",
         "warehouse",
     }

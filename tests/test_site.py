@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from conftest import (
     REPO,
     add_hook,
     build_site,
+    sample_copy,
     visible_text,
 )
 
@@ -201,18 +201,8 @@ def test_incident_log_and_navigation(minimal: Path) -> None:
     assert "Repeated by INC-2026-002 : DHL label API timeouts again" in first
 
 
-def _sample_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", root / "overrides")
-    shutil.copytree(REPO / "docs", root / "docs")
-    shutil.copytree(REPO / "incidents", root / "incidents")
-    return root
-
-
 def test_sample_site_builds_strict(tmp_path: Path) -> None:
-    site = build_site(_sample_copy(tmp_path))
+    site = build_site(sample_copy(tmp_path))
     incident_pages = sorted(p.parent.name for p in (site / "incidents").glob("INC-*/index.html"))
     sources = sorted((REPO / "incidents").rglob("*.md"))
     assert len(incident_pages) == len(sources) >= 24

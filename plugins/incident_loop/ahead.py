@@ -180,8 +180,9 @@ class Ahead(Generic[K]):
 def _child(
     parent: int, fd: int, keys: Iterable[K], compute: Callable[[K], Any]
 ) -> NoReturn:  # pragma: no cover
-    """In the child: write each key and value (see :data:`_HEADER`), then leave without Python's clean-up
-    (which would run the parent's ``atexit`` functions and flush its buffers a second time)."""
+    """In the child: write each key and value (see :data:`_HEADER`), then leave without
+    Python's clean-up (which would run the parent's ``atexit`` functions and flush its buffers
+    a second time)."""
     code = 0
     try:
         _die_with_parent(parent)

@@ -61,11 +61,10 @@ def check_project(
             ahead = read_ahead(config)
         with _without_cycle_collection():
             project = load_project(config, cache=reuse, ahead=ahead)
+            analysis = analyse(project)
     finally:
         if ahead is not None:
             ahead.close()
-    with _without_cycle_collection():
-        analysis = analyse(project)
     diagnostics = sort_diagnostics(project.diagnostics + analysis.warnings)
     result = CheckResult(project, analysis, diagnostics)
     if key is not None:

@@ -361,7 +361,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         child has not made when a page is written is made then, as without it.
         """
         assert self.renderer is not None
-        renderer, incidents = self.renderer, dict(self.incident_pages)
+        # The child has its own copy of everything as it is now (a fork).
+        renderer, incidents = self.renderer, self.incident_pages
         # The generated pages are written in the order they were added to the files, after
         # the docs folder's pages (see on_files).
         keys = [
