@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from conftest import EPOCH_2026_11_27, REPO, build_site
-from incident_loop.yamlio import load_plain_yaml
+from incident_loop.core.yamlio import load_plain_yaml
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -11,7 +11,7 @@ import yaml
 
 from conftest import MINIMAL_INCIDENT, run_cli
 from incident_loop import __version__
-from incident_loop.load import read_markdown
+from incident_loop.core.sources import read_markdown
 
 P = MINIMAL_INCIDENT
 
@@ -53,14 +53,14 @@ def test_check_github_annotations_byte_for_byte(minimal: Path) -> None:
 
 
 def test_github_format_escapes_properties_and_data() -> None:
-    from incident_loop.diagnostics import Diagnostic
+    from incident_loop.core.diagnostics import Diagnostic
 
     diagnostic = Diagnostic("a,b:c.md", 3, "warning", "x:y", "50% done, a:b")
     assert diagnostic.github() == "::warning file=a%2Cb%3Ac.md,line=3,title=x%3Ay::50%25 done, a:b"
 
 
 def test_a_message_is_always_one_line() -> None:
-    from incident_loop.diagnostics import Diagnostic
+    from incident_loop.core.diagnostics import Diagnostic
 
     diagnostic = Diagnostic("a.md", 3, "error", "severity", "`Sev\n2\r` is not one of Sev1")
     assert diagnostic.text() == "a.md:3: error: severity: `Sev\\n2\\r` is not one of Sev1"

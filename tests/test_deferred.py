@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import EPOCH_2026_11_27, MINIMAL_INCIDENT, add_hook, build_site
-from incident_loop import render
-from incident_loop.pipeline import check_project
-from incident_loop.render import Renderer, SiteModel
-from incident_loop.settings import read_project_config
-from incident_loop.urls import Urls
+from incident_loop.site import render
+from incident_loop.core.project import check_project
+from incident_loop.site.render import Renderer, SiteModel
+from incident_loop.core.settings import read_project_config
+from incident_loop.site.urls import Urls
 
 PLACEHOLDER = re.compile(r"<!-- incident-loop fragment \d+ -->")
 

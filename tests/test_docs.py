@@ -7,7 +7,7 @@ import re
 
 from conftest import REPO, run_cli
 from incident_loop.plugin import IncidentLoopConfig
-from incident_loop.settings import Settings
+from incident_loop.core.settings import Settings
 
 
 def _property_names(schema: dict) -> set[str]:

@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, MINIMAL_INCIDENT
-from incident_loop.diagnostics import Diagnostic
-from incident_loop.pipeline import CheckResult, check_project
-from incident_loop.settings import read_project_config
+from incident_loop.core.diagnostics import Diagnostic
+from incident_loop.core.project import CheckResult, check_project
+from incident_loop.core.settings import read_project_config
 
 P = MINIMAL_INCIDENT
 FUZZ = settings(
@@ -196,9 +196,9 @@ def check_only_diagnostics(root: Path, *, one_line: bool = False) -> CheckResult
 
 def render_everything(result: CheckResult, config: Any) -> None:
     """Every generated page, catalogue section and export of a valid project."""
-    from incident_loop.exports import export_files, render_export
-    from incident_loop.render import Renderer, SiteModel, incident_markdown
-    from incident_loop.urls import Urls
+    from incident_loop.site.exports import export_files, render_export
+    from incident_loop.site.render import Renderer, SiteModel, incident_markdown
+    from incident_loop.site.urls import Urls
 
     # The templates are compiled once: the Renderer keeps them in Jinja's bytecode cache.
     model = SiteModel.build(result.project, result.analysis)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from incident_loop.load import read_markdown, read_yaml_file
-from incident_loop.pipeline import check_project
-from incident_loop.settings import read_project_config
-from incident_loop.yamlio import YamlProblem, read_yaml
+from incident_loop.core.sources import read_markdown, read_yaml_file
+from incident_loop.core.project import check_project
+from incident_loop.core.settings import read_project_config
+from incident_loop.core.yamlio import YamlProblem, read_yaml
 
 TEXT = """\
 ---
@@ -44,11 +44,12 @@ def test_body_and_lines_come_from_the_file(tmp_path: Path) -> None:
     assert source.line(("severity",)) == 1  # a missing key: the opening `---`
 
 
-def test_a_file_changed_after_reading_gives_no_stale_text(tmp_path: Path) -> None:
+def test_a_file_changed_after_reading_keeps_the_text_that_was_read(tmp_path: Path) -> None:
     source = _source(tmp_path, "b.md", TEXT)
-    (tmp_path / "b.md").write_text(TEXT.replace("dhl", "ups"), encoding="utf-8")
-    assert source.body == ""  # not the new body under the old front matter
-    assert source.line(("scope", "partners", 1)) == 1  # lines of the text read are gone too
+    (tmp_path / "b.md").write_text("---\nid: y\n---\nOther body\n", encoding="utf-8")
+    # The body and the lines are those of the text that was checked, never a mix of two.
+    assert source.body == "\n# Timeline\n\nBody line.\n"
+    assert source.line(("scope", "partners", 0)) == 5
 
 
 def test_crlf_and_bom_read_back_the_same(tmp_path: Path) -> None:
@@ -96,22 +97,21 @@ def test_a_problem_found_without_the_line_map_names_the_same_line() -> None:
     assert "more than 100,000 values" in lean.value.message
 
 
-def test_a_one_shot_check_lets_go_of_the_raw_yaml(minimal: Path) -> None:
+def test_every_check_reads_the_files_as_they_are_now(minimal: Path) -> None:
     config = read_project_config(minimal)
-    result = check_project(config, reuse=False)
-    (record,) = result.project.incidents
-    assert record.source.data is None  # released: the model is the only copy
-    assert (record.incident.id, list(record.incident.scope.partners)) == ("INC-2026-001", ["dhl"])
-    assert [a.item.title for a in record.actions] == ["Idempotency keys on label creation"]
-    # What a page and a late message need is still read from the file.
+    first = check_project(config)
+    (record,) = first.project.incidents
     assert record.source.body == "\n## Timeline\n\n- 09:00 label requests start to time out.\n"
     assert record.source.line(("scope", "sites")) == 14  # the fixture's line 14: `  sites: [ams]`
     assert record.source.line(("actions", 0, "owner")) == 25
-    # Nothing was kept for a next run: a serve-style check reads the project itself, and
-    # gets a result of its own that it can reuse.
-    kept = check_project(config)
-    assert kept is not result and kept.project.incidents[0].source.data is not None
-    assert check_project(config) is kept
+    path = minimal / "incidents/2026/2026-01-10-dhl-label-timeouts.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("DHL label API timeouts", "DHL labels slow"),
+        encoding="utf-8",
+    )
+    second = check_project(config)
+    assert second is not first
+    assert second.project.incidents[0].incident.title == "DHL labels slow"
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -119,12 +119,12 @@ def test_a_check_leaves_the_cycle_collector_as_it_found_it(
     minimal: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
 ) -> None:
     # The collector is paused while the project is read (pipeline._without_cycle_collection).
-    import incident_loop.pipeline as pipeline
+    import incident_loop.core.project as pipeline
 
     was = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
-        result = check_project(read_project_config(minimal), reuse=False)
+        result = check_project(read_project_config(minimal))
         assert [r.id for r in result.project.incidents] == ["INC-2026-001"]
         assert gc.isenabled() is enabled
 
@@ -134,7 +134,7 @@ def test_a_check_leaves_the_cycle_collector_as_it_found_it(
 
         monkeypatch.setattr(pipeline, "analyse", broken)
         with pytest.raises(RuntimeError, match="analysis failed"):
-            check_project(read_project_config(minimal), reuse=False)
+            check_project(read_project_config(minimal))
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()

@@ -148,7 +148,7 @@ def test_the_title_is_swapped_in_after_another_plugin_changed_the_indexed_words(
 
 
 def test_contributing_factors_read_as_one_line_in_search() -> None:
-    from incident_loop.pieces import _run_on
+    from incident_loop.site.pieces import _run_on
 
     assert _run_on(["Friday rollout.", "No alert", "Old runbook"]) == (
         "Friday rollout. No alert; Old runbook"

@@ -1002,7 +1002,7 @@ def test_trends_page_links_resolve(site: Path) -> None:
 
 def test_count_charts_have_whole_number_ticks() -> None:
     # worked by hand: a month with at most 2 incidents gets ticks 0 1 2 3 4; at most 9, ticks of 3
-    from incident_loop.charts import Chart, Series, layout
+    from incident_loop.site.charts import Chart, Series, layout
 
     chart = layout(
         Chart("c", "t", "d", "bars", ["2026-01", "2026-02"], [Series("n", [2, 1], "il-s0")])
@@ -1021,9 +1021,9 @@ def test_monthly_overdue_counts_follow_the_definition(project: Path) -> None:
     current month), for actions of incidents of M or earlier, due before that day, and still
     open then (open now, or done on that day or later); wont_do never counts.
     """
-    from incident_loop.pipeline import check_project
-    from incident_loop.settings import read_project_config
-    from incident_loop.trends import compute_trends
+    from incident_loop.core.project import check_project
+    from incident_loop.core.settings import read_project_config
+    from incident_loop.core.trends import compute_trends
 
     result = check_project(read_project_config(project))
     trends = compute_trends(result.analysis, result.project.settings)

@@ -30,7 +30,7 @@ import pytest
 from pydantic_core import PydanticCustomError
 
 from conftest import MINIMAL_INCIDENT, check_json, run_cli
-from incident_loop.model import parse_date_time
+from incident_loop.core.records import parse_date_time
 
 P = MINIMAL_INCIDENT
 

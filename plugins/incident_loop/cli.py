@@ -12,13 +12,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .diagnostics import format_github, format_json, format_text, summary
-from .exports import render_export
-from .newincident import NewIncidentError, write_new_incident
-from .pipeline import CheckResult, check_project
-from .prsummary import render_settings_error, render_summary
-from .schema import incident_schema
-from .settings import ProjectConfig, SettingsError, read_project_config
+from .core.diagnostics import format_github, format_json, format_text, summary
+from .core.newincident import NewIncidentError, write_new_incident
+from .core.project import CheckResult, check_project
+from .core.prsummary import render_settings_error, render_summary
+from .core.schema import incident_schema
+from .core.settings import ProjectConfig, SettingsError, read_project_config
+from .site.exports import render_export
 
 ROOT = click.argument(
     "root",
@@ -40,7 +40,7 @@ ROOT_OPTION = click.option(
 def _checked(config: ProjectConfig) -> CheckResult:
     """The check result, or exit 2 when the options cannot be used (a bad SOURCE_DATE_EPOCH)."""
     try:
-        return check_project(config, reuse=False)
+        return check_project(config)
     except SettingsError as exc:
         click.echo(f"incident-loop: {exc}", err=True)
         sys.exit(2)
@@ -246,7 +246,7 @@ def summary_command(files: tuple[Path, ...], root: Path) -> None:
           | xargs -0 incident-loop summary >> "$GITHUB_STEP_SUMMARY"
     """
     try:
-        result = check_project(read_project_config(root), reuse=False)
+        result = check_project(read_project_config(root))
     except SettingsError as exc:
         click.echo(render_settings_error(str(exc)), nl=False)
         return

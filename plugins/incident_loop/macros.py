@@ -16,13 +16,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .analyse import ActionFacts, IncidentFacts
-from .model import parse_date
-from .pieces import duration
-from .pipeline import check_project
-from .render import Renderer, SiteModel, published
-from .settings import ProjectConfig, ProjectPaths, read_project_config
-from .urls import Urls
+from .core.analyse import ActionFacts, IncidentFacts
+from .core.project import check_project
+from .core.records import parse_date
+from .core.settings import ProjectConfig, ProjectPaths, read_project_config
+from .site.pieces import duration
+from .site.render import Renderer, SiteModel, published
+from .site.urls import Urls
 
 METRICS = ("incidents_last_30_days", "open_sev1_actions", "overdue_actions", "mttr_last_quarter")
 
@@ -86,7 +86,7 @@ def _limit(value: Any) -> int | None:
 
 
 def _check_filters(filters: dict[str, Any]) -> None:
-    from .validate import did_you_mean
+    from .core.validate import did_you_mean
 
     for name in filters:
         if name not in FILTERS:

@@ -26,13 +26,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
-from .ahead import Ahead, available
-from .allocator import fix_mmap_threshold
-from .analyse import IncidentFacts
-from .exports import EXPORTS, export_files
-from .pieces import IncidentHeader
-from .pipeline import CheckResult, check_project, edit_url, read_ahead
-from .render import (
+from .core.analyse import IncidentFacts
+from .core.project import CheckResult, check_project, edit_url
+from .core.settings import (
+    DEFAULT_ID_PATTERN,
+    ProjectConfig,
+    ProjectPaths,
+    Settings,
+    SettingsError,
+    settings_from_options,
+)
+from .site.exports import EXPORTS, export_files
+from .site.pieces import IncidentHeader
+from .site.render import (
     ASSET_CSS,
     ASSET_JS,
     CATALOGUE_KINDS,
@@ -46,15 +52,7 @@ from .render import (
     publish,
     split_blocks,
 )
-from .settings import (
-    DEFAULT_ID_PATTERN,
-    ProjectConfig,
-    ProjectPaths,
-    Settings,
-    SettingsError,
-    settings_from_options,
-)
-from .urls import Urls
+from .site.urls import Urls
 
 log = get_plugin_logger("incident-loop")
 
@@ -118,17 +116,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: Whether a check result can be reused by a later build of this process: only under
         #: ``mkdocs serve`` (set by on_startup; MkDocs' own API calls do not run it).
         self.reuse = True
-        #: Incident files being read by a second process, from on_pre_build to on_files.
-        self.ahead: Ahead[str] | None = None
-        #: The exports and the parts of pages made by a second process, from on_files to
-        #: on_post_build (see _make_ahead).
-        self.later: Ahead[str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.reuse = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        fix_mmap_threshold()  # see allocator: 6 % less peak memory with thousands of incidents
         options = {key: value for key, value in self.config.items() if key != "enabled"}
         try:
             settings: Settings = settings_from_options(options)
@@ -148,50 +140,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 target.append(asset)
         return config
 
-    # Last: another plugin's on_pre_build may write incident files (a file changed after the
-    # child read it is read again, see load_project, but one made later is not in its list).
-    @event_priority(-100)
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Start reading the incident files in a second process (see :func:`read_ahead`).
-
-        While MkDocs lists the docs folder and the theme's files (about 0.4-0.6 s at N=1,000),
-        the child reads most incident files; :meth:`on_files` takes them over.
-        """
-        self._stop_reading_ahead()
-        if not self.reuse and self.project_config is not None:
-            self.ahead = read_ahead(self.project_config)
-
-    def _stop_reading_ahead(self) -> None:
-        for ahead in (self.ahead, self.later):
-            if ahead is not None:
-                ahead.close()
-        self.ahead = self.later = None
-
-    def on_build_error(self, *, error: Exception) -> None:
-        self._stop_reading_ahead()
-
-    # First: the exports are in the site folder before any page is written, as without the
-    # second process.
-    @event_priority(100)
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Make sure the exports are written: by the second process (its first work, done
-        while MkDocs converted the pages), or now."""
-        if self.later is not None and self.later.take(_EXPORTS_KEY) is None:
-            self.later.close()  # before writing here: it might still be writing them
-            self.later = None
-            self._write_exports(config)
-        return env
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_reading_ahead()  # closed already once every page part was taken
-
     # After other plugins have added their files, so that ours replace nothing unexpectedly.
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project_config is not None
-        ahead, self.ahead = self.ahead, None
         try:
-            result = check_project(self.project_config, reuse=self.reuse, ahead=ahead)
+            result = check_project(self.project_config)
         except SettingsError as exc:
             raise PluginError(f"incident-loop: {exc}") from None
         self.result = result
@@ -233,12 +187,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 self.incident_pages[page.src] = page.incident
         for name in EXPORTS:  # written by _write_exports
             _remove(files, name)
-        self.later = self._make_ahead(config, order)
-        if self.later is None:
-            self._write_exports(config)
+        self._write_exports(config)
         for asset in (ASSET_CSS, ASSET_JS):
             name = asset.rsplit("/", 1)[-1]
-            content = (resources.files("incident_loop") / "assets" / name).read_text("utf-8")
+            content = (resources.files("incident_loop.site") / "assets" / name).read_text("utf-8")
             _add(files, config, asset, content, in_nav=False)
         return files
 
@@ -351,62 +303,18 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             item for item in page.toc.items if not (item.id in added and not item.children)
         ]
 
-    def _make_ahead(self, config: MkDocsConfig, order: list[str]) -> Ahead[str] | None:
-        """Make what is put into pages as they are written, and the exports, in a second
-        process (see :mod:`.ahead`), in the order MkDocs writes the pages.
-
-        For each incident page its header's late parts (:meth:`on_post_page`), for each page
-        with deferred tables the tables (:meth:`Renderer.take_deferred`); first of all the
-        ``api/`` files are written (:meth:`on_env` checks that they were). What the
-        child has not made when a page is written is made then, as without it.
-        """
-        assert self.renderer is not None
-        # The child has its own copy of everything as it is now (a fork).
-        renderer, incidents = self.renderer, self.incident_pages
-        # The generated pages are written in the order they were added to the files, after
-        # the docs folder's pages (see on_files).
-        keys = [
-            _EXPORTS_KEY,
-            *(src for src in order if src in incidents or src in renderer.deferred),
-        ]
-        if not available(len(keys)):
-            return None
-
-        def make(key: str) -> object:
-            if key == _EXPORTS_KEY:
-                self._write_exports(config)
-                return True
-            header = None
-            facts = incidents.get(key)
-            if facts is not None:
-                made = self._header(facts)
-                ids = [slug for _, slug in made.headings()]
-                header = (ids, *made.late(ids, permalink=self.permalink))
-            tables = {n: table() for n, table in renderer.deferred.get(key, {}).items()}
-            return (header, tables)
-
-        try:
-            return Ahead(keys, make)
-        except OSError:
-            return None
-
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin indexed the page (on_page_context): see GeneratedPage.
         src = page.file.src_uri
-        made = self.later.take(src) if self.later is not None else None
-        header_made, tables_made = made if made is not None else (None, {})
         fragments: dict[int, str | Callable[[], str]] = {}
         fragments.update(self.late_fragments.pop(src, {}))
         if self.renderer is not None:
             for number, table in self.renderer.take_deferred(src).items():
-                fragments[number] = tables_made.get(number, table)
+                fragments[number] = table
         writing = self.writing.pop(src, None)
         if writing is not None:
             header, ids = writing
-            if header_made is not None and header_made[0] == ids:
-                badges, sections = header_made[1], header_made[2]
-            else:
-                badges, sections = header.late(ids, permalink=self.permalink)
+            badges, sections = header.late(ids, permalink=self.permalink)
             fragments |= {LATE_OFFSET: badges, LATE_OFFSET + 1: sections}
             self._remove_headings(page, ids)
         return inject(output, fragments) if fragments else output

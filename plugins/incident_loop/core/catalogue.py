@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .analyse import ActionFacts, Analysis, IncidentFacts
-from .validate import Project
+from .records import Project
 
 
 @dataclass

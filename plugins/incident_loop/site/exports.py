@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from .analyse import ActionFacts, Analysis, round_minutes
-from .pipeline import CheckResult
+from ..core.analyse import ActionFacts, Analysis, round_minutes
+from ..core.project import CheckResult
+from ..core.settings import ProjectConfig
+from ..core.trends import Trends
 from .render import SiteModel
-from .settings import ProjectConfig
-from .trends import Trends
 from .urls import Urls, action_anchor, incident_src
 
 ACTIONS_CSV_COLUMNS = ("Summary", "Issue Type", "Priority", "Due date", "Labels", "Description")

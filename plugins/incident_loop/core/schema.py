@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .model import ActionItem, ActionRef, Incident
+from .records import ActionItem, ActionRef, Incident
 from .settings import Settings
 
 SCHEMA_ID = "https://incident-loop.invalid/schema/incident.json"

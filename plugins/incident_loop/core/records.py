@@ -1,6 +1,8 @@
-"""Step 2: the typed records (SPEC section 3) as pydantic dataclasses.
+"""The typed records of a project (SPEC section 3): what validation makes of the sources.
 
-The records check shape and types and export the JSON Schema. Rules that need the plugin options or
+The front-matter records (``Incident``, ``ActionItem``, ``Partner``, ...) are pydantic
+dataclasses: they check shape and types and export the JSON Schema. ``IncidentRecord``,
+``ActionRecord``, ``CatalogueEntry`` and ``Project`` tie them to the files they came from. Rules that need the plugin options or
 other files (allowed severities, the id pattern, references between files, timestamp order) live in
 :mod:`incident_loop.validate`, which reports them with their lines.
 """
@@ -11,7 +13,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-from typing import Annotated, Any, Literal, TypeVar, cast
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -24,6 +26,11 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError, SchemaValidator
+
+from .diagnostics import Diagnostic
+from .settings import ProjectConfig, Settings
+from .sources import SourceFile
+from .yamlio import KeyPath
 
 DETECTION_SOURCES = ("alert", "customer", "partner", "internal")
 TRIGGERS = (
@@ -392,3 +399,76 @@ PAGE_KEYS = frozenset(
         "robots",
     }
 )
+
+
+# --------------------------------------------------------------------------- a project
+
+
+@dataclasses.dataclass(slots=True)
+class ActionRecord:
+    id: str
+    item: ActionItem
+    incident_id: str
+    source: SourceFile
+    key_path: KeyPath
+
+    @property
+    def line(self) -> int:
+        return self.source.line(self.key_path)
+
+    @property
+    def is_open(self) -> bool:
+        return self.item.status in OPEN_STATUSES
+
+
+@dataclasses.dataclass(slots=True)
+class IncidentRecord:
+    incident: Incident
+    source: SourceFile
+    #: Actions this incident declares, in file order.
+    actions: tuple[ActionRecord, ...] = ()
+    #: Ids of actions declared elsewhere that this incident lists with ``ref``.
+    refs: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.incident.id
+
+
+@dataclasses.dataclass
+class CatalogueEntry(Generic[ModelT]):
+    slug: str
+    data: ModelT
+    source: SourceFile
+
+
+@dataclasses.dataclass
+class Project:
+    """Everything read from one project, valid records only, with all problems found."""
+
+    config: ProjectConfig
+    incidents: list[IncidentRecord] = dataclasses.field(default_factory=list)
+    actions: dict[str, ActionRecord] = dataclasses.field(default_factory=dict)
+    failure_modes: dict[str, FailureMode] = dataclasses.field(default_factory=dict)
+    partners: dict[str, CatalogueEntry[Partner]] = dataclasses.field(default_factory=dict)
+    sites: dict[str, CatalogueEntry[Site]] = dataclasses.field(default_factory=dict)
+    runbooks: dict[str, CatalogueEntry[Runbook]] = dataclasses.field(default_factory=dict)
+    diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+    #: Slugs of every catalogue page and failure mode that exists, valid or not: a reference to
+    #: a page with a broken front matter is not reported a second time.
+    known: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    #: Kinds whose declaring file could not be read (see :meth:`known_slugs`).
+    unreadable: set[str] = dataclasses.field(default_factory=set)
+    #: Incident files found, valid or not (for the summary line).
+    incident_files: int = 0
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    def known_slugs(self, what: str) -> dict[str, None] | None:
+        """The slugs of ``what`` that exist; ``None`` when their file could not be read at all
+        (its own error is reported; every reference to it would only repeat that)."""
+        if what in self.unreadable:
+            return None
+        return dict.fromkeys(sorted(self.known.get(what, ())))

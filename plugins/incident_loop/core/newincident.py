@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from .load import NOT_INCIDENTS, find_markdown, read_markdown
 from .settings import ProjectConfig
+from .sources import NOT_INCIDENTS, find_markdown, read_markdown
 from .validate import did_you_mean, load_project
 
 
@@ -116,7 +116,7 @@ def write_new_incident(
     folder = config.paths.incidents_dir / f"{moment.year}"
     path = folder / f"{moment:%Y-%m-%d}-{slugify(title)}.md"
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("incident_loop", "templates"),
+        loader=jinja2.PackageLoader("incident_loop.core", "templates"),
         autoescape=False,  # YAML, not HTML: every value goes through the quoting filter
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,

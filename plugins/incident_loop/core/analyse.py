@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, number_text
-from .validate import ActionRecord, IncidentRecord, Project
+from .records import ActionRecord, IncidentRecord, Project
 
 #: How many incidents of the same failure mode an incident page lists as related.
 RELATED_LIMIT = 8

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .analyse import IncidentFacts
 from .diagnostics import Diagnostic, format_text, summary
-from .pipeline import CheckResult
+from .project import CheckResult
 
 HEADING = "## Incidents in this pull request"
 COLUMNS = ("incident", "severity", "failure mode", "decision rule", "actions", "check")

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from .diagnostics import number_text
+from ..core.diagnostics import number_text
 from .urls import (
     ACTIONS_SRC,
     BACKLOG_SRC,
@@ -32,8 +32,8 @@ from .urls import (
 )
 
 if TYPE_CHECKING:
-    from .analyse import ActionFacts, IncidentFacts
-    from .validate import CatalogueEntry, Project
+    from ..core.analyse import ActionFacts, IncidentFacts
+    from ..core.records import CatalogueEntry, Project
 
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")

@@ -21,11 +21,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..core.analyse import Analysis, IncidentFacts
+from ..core.catalogue import CatalogueIndex, build_catalogue
+from ..core.records import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES, Project
+from ..core.trends import Trends, compute_trends
 from . import pieces as fast
-from .analyse import Analysis, IncidentFacts
-from .catalogue import CatalogueIndex, build_catalogue
 from .charts import Chart, Series, layout
-from .model import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES
 from .pieces import (
     IncidentHeader,
     Links,
@@ -36,7 +37,6 @@ from .pieces import (
     safe_href,
     when,
 )
-from .trends import Trends, compute_trends
 from .urls import (
     ACTIONS_SRC,
     BACKLOG_SRC,
@@ -47,7 +47,6 @@ from .urls import (
     catalogue_src,
     incident_src,
 )
-from .validate import Project
 
 #: The catalogue kinds: (plural used in URLs and options, template name).
 CATALOGUE_KINDS = ("integrations", "sites", "runbooks")
@@ -220,7 +219,7 @@ class Renderer:
         #: Source paths of the hand-written docs pages, to link only to pages that exist.
         self.docs_pages = docs_pages or set()
         self.env = jinja2.Environment(
-            loader=jinja2.PackageLoader("incident_loop", "templates"),
+            loader=jinja2.PackageLoader("incident_loop.site", "templates"),
             undefined=jinja2.StrictUndefined,
             finalize=one_paragraph,
             bytecode_cache=_bytecode_cache(),

@@ -9,18 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from .ahead import Ahead
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
-from .load import (
+from .records import (
+    PAGE_KEYS,
+    ActionItem,
+    ActionRecord,
+    ActionRef,
+    CatalogueEntry,
+    Contact,
+    FailureMode,
+    Incident,
+    IncidentRecord,
+    Link,
+    ModelT,
+    Partner,
+    Project,
+    Runbook,
+    Scope,
+    Site,
+    field_names,
+    parse_date_time,
+    validated,
+)
+from .settings import DEFAULT_ID_PATTERN, ProjectConfig
+from .sources import (
     NOT_INCIDENTS,
     OUTSIDE_PROJECT,
     SourceFile,
@@ -29,98 +49,9 @@ from .load import (
     read_markdown,
     read_yaml_file,
 )
-from .model import (
-    OPEN_STATUSES,
-    PAGE_KEYS,
-    ActionItem,
-    ActionRef,
-    Contact,
-    FailureMode,
-    Incident,
-    Link,
-    ModelT,
-    Partner,
-    Runbook,
-    Scope,
-    Site,
-    field_names,
-    parse_date_time,
-    validated,
-)
-from .settings import DEFAULT_ID_PATTERN, ProjectConfig, Settings
 from .yamlio import KeyPath
 
 FAILURE_MODES_FILE = "failure-modes.yml"
-
-
-@dataclass(slots=True)
-class ActionRecord:
-    id: str
-    item: ActionItem
-    incident_id: str
-    source: SourceFile
-    key_path: KeyPath
-
-    @property
-    def line(self) -> int:
-        return self.source.line(self.key_path)
-
-    @property
-    def is_open(self) -> bool:
-        return self.item.status in OPEN_STATUSES
-
-
-@dataclass(slots=True)
-class IncidentRecord:
-    incident: Incident
-    source: SourceFile
-    #: Actions this incident declares, in file order.
-    actions: tuple[ActionRecord, ...] = ()
-    #: Ids of actions declared elsewhere that this incident lists with ``ref``.
-    refs: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return self.incident.id
-
-
-@dataclass
-class CatalogueEntry(Generic[ModelT]):
-    slug: str
-    data: ModelT
-    source: SourceFile
-
-
-@dataclass
-class Project:
-    """Everything read from one project, valid records only, with all problems found."""
-
-    config: ProjectConfig
-    incidents: list[IncidentRecord] = field(default_factory=list)
-    actions: dict[str, ActionRecord] = field(default_factory=dict)
-    failure_modes: dict[str, FailureMode] = field(default_factory=dict)
-    partners: dict[str, CatalogueEntry[Partner]] = field(default_factory=dict)
-    sites: dict[str, CatalogueEntry[Site]] = field(default_factory=dict)
-    runbooks: dict[str, CatalogueEntry[Runbook]] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: Slugs of every catalogue page and failure mode that exists, valid or not: a reference to
-    #: a page with a broken front matter is not reported a second time.
-    known: dict[str, set[str]] = field(default_factory=dict)
-    #: Kinds whose declaring file could not be read (see :meth:`known_slugs`).
-    unreadable: set[str] = field(default_factory=set)
-    #: Incident files found, valid or not (for the summary line).
-    incident_files: int = 0
-
-    @property
-    def settings(self) -> Settings:
-        return self.config.settings
-
-    def known_slugs(self, what: str) -> dict[str, None] | None:
-        """The slugs of ``what`` that exist; ``None`` when their file could not be read at all
-        (its own error is reported; every reference to it would only repeat that)."""
-        if what in self.unreadable:
-            return None
-        return dict.fromkeys(sorted(self.known.get(what, ())))
 
 
 # --------------------------------------------------------------------------- messages
@@ -264,15 +195,8 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def load_project(
-    config: ProjectConfig, *, cache: bool = True, ahead: Ahead[str] | None = None
-) -> Project:
-    """Read and check every source of one project (SPEC sections 3 and 5).
-
-    ``cache=False`` neither looks up nor remembers the incident files read (see
-    :func:`load.read_markdown`). ``ahead`` may hold incident files already read by a second
-    process (see :func:`incident_loop.pipeline.read_ahead`), by path; the others are read here.
-    """
+def load_project(config: ProjectConfig) -> Project:
+    """Read and check every source of one project (SPEC sections 3 and 5)."""
     project = Project(config=config)
     settings = config.settings
     paths = config.paths
@@ -292,19 +216,13 @@ def load_project(
             if refusal:
                 diagnostics.append(Diagnostic(rel, 1, "error", "file", refusal))
                 continue
-            source = ahead.take(os.fspath(path)) if ahead is not None else None
-            if source is None or not source.unchanged():  # changed since the child read it
-                source = read_markdown(path, rel, settings.max_file_size, cache=cache)
+            source = read_markdown(path, rel, settings.max_file_size)
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
                 continue
             record = _check_incident(project, source, seen, context)
             if record is not None:
                 project.incidents.append(record)
-            if not cache:
-                # Checked: what the rules across files need is in `seen`. Letting go of the
-                # YAML now, before the next file is read, keeps the memory of a build flat.
-                source.release()
     elif config.paths.incidents_dir != paths.root / "incidents" or paths.docs_dir.is_dir():
         diagnostics.append(
             Diagnostic(
