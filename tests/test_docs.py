@@ -6,7 +6,7 @@ import json
 import re
 
 from conftest import REPO, run_cli
-from incident_loop.plugin import IncidentLoopConfig
+from incident_loop.config import IncidentLoopConfig
 from incident_loop.core.settings import Settings
 
 

@@ -8,15 +8,12 @@ each incident's header together when MkDocs reads, converts and writes its page,
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -26,10 +23,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.templates import TemplateContext
 
+from .config import IncidentLoopConfig
 from .core.analyse import IncidentFacts
 from .core.project import CheckResult, check_project, edit_url
 from .core.settings import (
-    DEFAULT_ID_PATTERN,
     ProjectConfig,
     ProjectPaths,
     Settings,
@@ -69,26 +66,6 @@ def _walk_toc(items: list[AnchorLink]) -> Iterator[AnchorLink]:
     for item in items:
         yield item
         yield from _walk_toc(item.children)
-
-
-class IncidentLoopConfig(Config):  # type: ignore[no-untyped-call]
-    """SPEC section 9. Deeper checks (patterns, zones, consistency) are done by ``Settings``."""
-
-    incidents_dir = c.Type(str, default="incidents")
-    integrations_dir = c.Type(str, default="integrations")
-    sites_dir = c.Type(str, default="sites")
-    runbooks_dir = c.Type(str, default="runbooks")
-    id_pattern = c.Type(str, default=DEFAULT_ID_PATTERN)
-    severities = c.ListOfItems(c.Type(str), default=["Sev1", "Sev2", "Sev3"])
-    high_severities = c.ListOfItems(c.Type(str), default=["Sev1", "Sev2"])
-    categories = c.ListOfItems(c.Type(str), default=["integration", "warehouse"])
-    repeat_window_days = c.Type(int, default=90)
-    manual_hours_threshold = c.Type((int, float), default=8)
-    action_slo_days = c.Type(dict, default={"Sev1": 28, "Sev2": 56, "Sev3": 84})
-    timezone = c.Optional(c.Type(str))
-    peak_periods = c.ListOfItems(c.Type(dict), default=[])
-    today = c.Optional(c.Type((str, dt.date)))
-    max_file_size = c.Type(int, default=1024 * 1024)
 
 
 class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-untyped-call]
