@@ -100,6 +100,39 @@ def test_usage_errors_exit_two(minimal: Path) -> None:
     assert "--severity 'Sev9' is not one of Sev1, Sev2, Sev3" in result.stderr
 
 
+def test_an_unusable_mkdocs_yml_is_a_usage_error_in_every_command(minimal: Path) -> None:
+    config = minimal / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    where = f"incident-loop: {config}: "
+    cases = [
+        ("site_name: [unclosed\n", "cannot be read: "),
+        ("- just\n- a list\n", "mkdocs.yml must be a mapping of settings"),
+        (
+            original.replace("  - incident-loop\n", "  - incident-loop: [timezone]\n"),
+            "Invalid config options for the 'incident-loop' plugin.",
+        ),
+        (
+            original.replace("  - incident-loop\n", "  - incident-loop:\n      max_file_size: 0\n"),
+            "Plugin 'incident-loop' option 'max_file_size': must be 1 or more bytes, not 0",
+        ),
+    ]
+    commands = [
+        ["check", str(minimal)],
+        ["schema", str(minimal)],
+        ["export", "incidents", "--root", str(minimal)],
+        ["new", "--title", "t", "--severity", "Sev2", "--category", "integration",
+         "--root", str(minimal)],
+    ]  # fmt: skip
+    for text, message in cases:
+        config.write_text(text, encoding="utf-8")
+        for command in commands:
+            result = run_cli(*command)
+            assert (result.exit_code, result.stdout) == (2, ""), (command, text)
+            assert result.stderr.startswith(where + message), (command, result.stderr)
+    written = sorted(path.name for path in (minimal / "incidents/2026").iterdir())
+    assert written == ["2026-01-10-dhl-label-timeouts.md"]  # `new` wrote nothing
+
+
 def test_version_and_help() -> None:
     assert run_cli("--version").stdout == f"incident-loop, version {__version__}\n"
     for command in ("check", "new", "schema"):

@@ -678,7 +678,7 @@ BOMBS = {
 
 @pytest.mark.parametrize("name", list(BOMBS))
 def test_alias_bomb_is_refused_quickly_in_bounded_memory(minimal: Path, name: str) -> None:
-    from incident_loop.core.settings import read_project_config
+    from incident_loop.config import read_project_config
     from incident_loop.core.validate import load_project
 
     text, words = BOMBS[name]
@@ -793,8 +793,8 @@ def test_size_limit_applies_to_every_source(minimal: Path, rel: str) -> None:
 
 def test_huge_file_is_refused_without_reading_it(minimal: Path) -> None:
     """A sparse file of 512 MiB: the size is known from the file system, nothing is read."""
+    from incident_loop.config import read_project_config
     from incident_loop.core.project import check_project
-    from incident_loop.core.settings import read_project_config
 
     rel = "incidents/2026/2026-03-01-huge.md"
     with (minimal / rel).open("wb") as handle:

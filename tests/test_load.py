@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from incident_loop.core.sources import read_markdown, read_yaml_file
+from incident_loop.config import read_project_config
 from incident_loop.core.project import check_project
-from incident_loop.core.settings import read_project_config
+from incident_loop.core.sources import read_markdown, read_yaml_file
 from incident_loop.core.yamlio import YamlProblem, read_yaml
 
 TEXT = """\

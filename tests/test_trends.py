@@ -1021,8 +1021,8 @@ def test_monthly_overdue_counts_follow_the_definition(project: Path) -> None:
     current month), for actions of incidents of M or earlier, due before that day, and still
     open then (open now, or done on that day or later); wont_do never counts.
     """
+    from incident_loop.config import read_project_config
     from incident_loop.core.project import check_project
-    from incident_loop.core.settings import read_project_config
     from incident_loop.core.trends import compute_trends
 
     result = check_project(read_project_config(project))

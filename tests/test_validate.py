@@ -992,4 +992,7 @@ def test_bad_plugin_option_is_a_usage_error(minimal: Path) -> None:
     )
     result = run_cli("check", str(minimal))
     assert result.exit_code == 2
-    assert "plugin option timezone: `Mars/Olympus` is not a time zone name" in result.stderr
+    assert (
+        "Plugin 'incident-loop' option 'timezone': `Mars/Olympus` is not a time zone name"
+        in result.stderr
+    )

@@ -12,12 +12,13 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .config import read_project_config
 from .core.diagnostics import format_github, format_json, format_text, summary
 from .core.newincident import NewIncidentError, write_new_incident
 from .core.project import CheckResult, check_project
 from .core.prsummary import render_settings_error, render_summary
 from .core.schema import incident_schema
-from .core.settings import ProjectConfig, SettingsError, read_project_config
+from .core.settings import ProjectConfig, SettingsError
 from .site.exports import render_export
 
 ROOT = click.argument(
@@ -50,7 +51,8 @@ def _config(root: Path) -> ProjectConfig:
     try:
         return read_project_config(root)
     except SettingsError as exc:
-        click.echo(f"incident-loop: {root / 'mkdocs.yml'}: {exc}", err=True)
+        for problem in str(exc).splitlines():  # one line per option, as MkDocs prints them
+            click.echo(f"incident-loop: {root / 'mkdocs.yml'}: {problem}", err=True)
         sys.exit(2)
 
 

@@ -1,132 +1,77 @@
-"""The plugin options of SPEC section 9, validated once, shared by the plugin, the macros and the CLI."""
+"""The plugin options of SPEC section 9 as the core sees them: a typed view, no MkDocs.
+
+The options are declared and validated once, in ``incident_loop.config`` (MkDocs'
+``config_options``); the core receives the validated values through :meth:`Settings.from_options`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from .yamlio import load_plain_yaml
+from typing import Any, get_origin, get_type_hints
+from zoneinfo import ZoneInfo
 
 PLUGIN_NAME = "incident-loop"
 DEFAULT_ID_PATTERN = r"INC-\d{4}-\d{3,}"
-_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
 class SettingsError(Exception):
     """Plugin options that cannot be used; the message names the option and the fix."""
 
 
-class PeakPeriod(BaseModel):
-    """A named period of high load, either fixed dates or ``MM-DD`` days that recur every year."""
+@dataclass(frozen=True)
+class PeakPeriod:
+    """A named period of high load: ``start`` and ``end`` are both ``YYYY-MM-DD`` (one period) or
+    both ``MM-DD`` (every year; such a period may wrap over New Year)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1)
+    name: str
     start: str
     end: str
 
-    @field_validator("start", "end", mode="before")
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated options of the ``incident-loop`` plugin (SPEC section 9).
+
+    No defaults and no checks here: both live with the option declarations in
+    ``incident_loop.config``, which MkDocs and ``incident-loop check`` validate alike.
+    """
+
+    incidents_dir: str
+    integrations_dir: str
+    sites_dir: str
+    runbooks_dir: str
+    id_pattern: str
+    severities: tuple[str, ...]
+    high_severities: tuple[str, ...]
+    categories: tuple[str, ...]
+    repeat_window_days: int
+    manual_hours_threshold: float
+    action_slo_days: dict[str, int]
+    timezone: str | None
+    peak_periods: tuple[PeakPeriod, ...]
+    today: dt.date | None
+    max_file_size: int
+
     @classmethod
-    def _day(cls, value: Any) -> str:
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        text = str(value)
-        match = _MONTH_DAY.match(text)
-        try:
-            if match:
-                dt.date(2024, int(match[1]), int(match[2]))  # a leap year accepts 02-29
-            else:
-                dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"`{text}` is not a day: write `YYYY-MM-DD`, or `MM-DD` for every year"
-            ) from None
-        return text
-
-    @model_validator(mode="after")
-    def _same_form(self) -> PeakPeriod:
-        if len(self.start) != len(self.end):
-            raise ValueError(
-                f"peak period {self.name!r}: start {self.start} and end {self.end} must both be "
-                "YYYY-MM-DD (one period) or both MM-DD (every year)"
-            )
-        if len(self.start) > 5 and self.start > self.end:
-            raise ValueError(
-                f"peak period {self.name!r}: start {self.start} is after end {self.end}"
-            )
-        return self
-
-
-class Settings(BaseModel):
-    """Options of the ``incident-loop`` plugin (SPEC section 9) with their defaults."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    incidents_dir: str = "incidents"
-    integrations_dir: str = "integrations"
-    sites_dir: str = "sites"
-    runbooks_dir: str = "runbooks"
-    id_pattern: str = DEFAULT_ID_PATTERN
-    severities: tuple[str, ...] = ("Sev1", "Sev2", "Sev3")
-    high_severities: tuple[str, ...] = ("Sev1", "Sev2")
-    categories: tuple[str, ...] = ("integration", "warehouse")
-    repeat_window_days: int = Field(default=90, ge=0)
-    manual_hours_threshold: float = Field(default=8, ge=0)
-    action_slo_days: dict[str, int] = Field(
-        default_factory=lambda: {"Sev1": 28, "Sev2": 56, "Sev3": 84}
-    )
-    timezone: str | None = None
-    peak_periods: tuple[PeakPeriod, ...] = ()
-    today: dt.date | None = None
-    max_file_size: int = Field(default=1024 * 1024, gt=0)
-
-    @field_validator("id_pattern")
-    @classmethod
-    def _pattern_compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"`{value}` is not a regular expression: {exc}") from None
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone_exists(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"`{value}` is not a time zone name; use one like `Europe/Amsterdam` or `UTC`"
-            ) from None
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Settings:
-        for name in ("severities", "categories"):
-            if not getattr(self, name):
-                raise ValueError(f"{name} must list at least one value")
-        unknown = [s for s in self.high_severities if s not in self.severities]
-        if unknown:
-            raise ValueError(
-                f"high_severities lists {', '.join(unknown)}, which is not in severities "
-                f"({', '.join(self.severities)})"
-            )
-        missing = [s for s in self.severities if s not in self.action_slo_days]
-        if missing:
-            raise ValueError(
-                f"action_slo_days has no entry for {', '.join(missing)}; give the days to the "
-                "default due date of every severity"
-            )
-        return self
+    def from_options(cls, options: Mapping[str, Any]) -> Settings:
+        """The settings from validated options (the plugin's ``Config`` is such a mapping);
+        lists become tuples and mappings are copied, so the settings share nothing mutable."""
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            value = options[field.name]
+            origin = get_origin(hints[field.name])
+            if origin is tuple:
+                value = tuple(value)
+            elif origin is dict:
+                value = dict(value)
+            values[field.name] = value
+        return cls(**values)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -142,32 +87,13 @@ class Settings(BaseModel):
         if epoch:
             try:
                 return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-            except (ValueError, OverflowError):
+            except (ValueError, OverflowError, OSError):
                 raise SettingsError(
                     f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970"
                 ) from None
         if self.today is not None:
             return self.today
         return dt.datetime.now(dt.timezone.utc).date()
-
-
-def settings_from_options(options: dict[str, Any]) -> Settings:
-    """Validate plugin options; every problem in one :class:`SettingsError`."""
-    try:
-        return Settings.model_validate(options)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"]) or "options"
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = "is not an option of the incident-loop plugin"
-            elif error["type"] in ("tuple_type", "list_type"):
-                message = "must be a list, like `[Sev1, Sev2, Sev3]`"
-            elif error["type"] == "dict_type":
-                message = "must be a mapping, like `{Sev1: 28, Sev2: 56, Sev3: 84}`"
-            problems.append(f"plugin option {where}: {message}")
-        raise SettingsError("; ".join(problems)) from None
 
 
 @dataclass(frozen=True)
@@ -213,52 +139,3 @@ class ProjectConfig:
     edit_uri: str | None = None
     site_url: str | None = None
     use_directory_urls: bool = True
-
-
-def read_project_config(root: Path) -> ProjectConfig:
-    """Read ``ROOT/mkdocs.yml`` without MkDocs: ``docs_dir`` and the ``incident-loop`` options.
-
-    A project without ``mkdocs.yml`` uses the defaults.
-    """
-    root = root.resolve()
-    config_file = root / "mkdocs.yml"
-    raw: Any = {}
-    if config_file.is_file():
-        try:
-            raw = load_plain_yaml(config_file.read_text(encoding="utf-8-sig")) or {}
-        except Exception as exc:  # any YAML or decoding problem of a file that is not ours
-            raise SettingsError(f"cannot be read: {exc}") from None
-    if not isinstance(raw, dict):
-        raise SettingsError("mkdocs.yml must be a mapping of settings")
-    options = _plugin_options(raw.get("plugins"))
-    settings = settings_from_options(options)
-    docs_dir = root / str(raw.get("docs_dir") or "docs")
-    repo_url = raw.get("repo_url")
-    edit_uri = raw.get("edit_uri")
-    site_url = raw.get("site_url")
-    return ProjectConfig(
-        settings=settings,
-        paths=ProjectPaths.resolve(root, docs_dir, settings),
-        repo_url=repo_url if isinstance(repo_url, str) else None,
-        edit_uri=edit_uri if isinstance(edit_uri, str) else None,
-        site_url=site_url if isinstance(site_url, str) else None,
-        use_directory_urls=raw.get("use_directory_urls") is not False,
-    )
-
-
-def _plugin_options(plugins: Any) -> dict[str, Any]:
-    """Find our options in MkDocs' ``plugins:``, which is a list of names or one-key mappings."""
-    entries: list[Any] = []
-    if isinstance(plugins, dict):
-        entries = [{name: value} for name, value in plugins.items()]
-    elif isinstance(plugins, list):
-        entries = plugins
-    for entry in entries:
-        if entry == PLUGIN_NAME:
-            return {}
-        if isinstance(entry, dict) and PLUGIN_NAME in entry:
-            options = entry[PLUGIN_NAME] or {}
-            if not isinstance(options, dict):
-                raise SettingsError("the incident-loop entry of plugins: must be a mapping")
-            return {k: v for k, v in options.items() if k != "enabled"}
-    return {}
