@@ -1,4 +1,4 @@
-"""Step 4: the definitions of SPEC section 4, computed once per build and indexed.
+"""Step 4: the rules of SPEC section 4 (:mod:`.rules`) applied to a project, once per build.
 
 Every page, export and macro reads the same :class:`Analysis`; nothing here scans all incidents per
 incident (the repeat search walks each failure mode's incidents in time order once).
@@ -12,26 +12,29 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, number_text
+from .diagnostics import Diagnostic
 from .records import ActionRecord, IncidentRecord, Project
+from .rules import (
+    AnsweredIncident,
+    Occurrence,
+    Reason,
+    ScorePart,
+    backlog_order,
+    decision_reasons,
+    default_due_date,
+    effective_due_date,
+    incident_month,
+    is_overdue,
+    repeat_of,
+    score_parts,
+    score_total,
+    time_to_detect,
+    time_to_mitigate,
+    time_to_resolve,
+)
 
 #: How many incidents of the same failure mode an incident page lists as related.
 RELATED_LIMIT = 8
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """Why an incident must turn into backlog work (the decision rule)."""
-
-    code: str  # repeat | severity | manual_hours | detection | trigger
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class ScorePart:
-    name: str
-    points: float
-    why: str
 
 
 @dataclass(slots=True)
@@ -52,8 +55,7 @@ class ActionFacts:
     def score(self) -> float | None:
         if not self.record.is_open:
             return None
-        total = round(sum(part.points for part in self.score_parts), 2)
-        return int(total) if total == int(total) else total
+        return score_total(self.score_parts)
 
 
 @dataclass(slots=True)
@@ -92,17 +94,15 @@ class Analysis:
         ]
 
 
-def minutes(delta: dt.timedelta) -> float:
-    """Exact minutes (an int when whole); rounded only where shown or exported."""
-    value = delta.total_seconds() / 60
-    return int(value) if value == int(value) else value
+def ranked_open_actions(analysis: Analysis) -> list[ActionFacts]:
+    """The backlog: open actions in :func:`rules.backlog_order` (highest score first)."""
+    open_actions = [a for a in analysis.actions.values() if a.record.is_open]
+    return sorted(open_actions, key=lambda a: backlog_order(a.score, a.due, a.id))
 
 
-def round_minutes(value: float | None) -> float | None:
-    if value is None:
-        return None
-    rounded = round(value, 2)
-    return int(rounded) if rounded == int(rounded) else rounded
+def overdue_first(actions: Iterable[ActionFacts]) -> list[ActionFacts]:
+    """Actions as lists of work to chase show them: overdue first, then by due date and id."""
+    return sorted(actions, key=lambda a: (not a.overdue, a.due, a.id))
 
 
 def analyse(project: Project) -> Analysis:
@@ -116,14 +116,10 @@ def analyse(project: Project) -> Analysis:
         incident = record.incident
         facts[record.id] = IncidentFacts(
             record=record,
-            time_to_detect=minutes(incident.detected_at - incident.started_at),
-            time_to_mitigate=minutes(incident.mitigated_at - incident.started_at),
-            time_to_resolve=(
-                minutes(incident.resolved_at - incident.started_at)
-                if incident.resolved_at
-                else None
-            ),
-            month=incident.started_at.astimezone(zone).strftime("%Y-%m"),
+            time_to_detect=time_to_detect(incident.started_at, incident.detected_at),
+            time_to_mitigate=time_to_mitigate(incident.started_at, incident.mitigated_at),
+            time_to_resolve=time_to_resolve(incident.started_at, incident.resolved_at),
+            month=incident_month(incident.started_at, zone),
             excluded=incident.exclude_from_metrics,
         )
 
@@ -132,13 +128,18 @@ def analyse(project: Project) -> Analysis:
 
     actions: dict[str, ActionFacts] = {}
     for record in records:
+        incident = record.incident
         for action in record.actions:
-            due, is_default = _due(action, record, settings.action_slo_days, zone)
+            item = action.item
+            default = default_due_date(
+                incident.started_at, zone, incident.severity, settings.action_slo_days
+            )
+            due = effective_due_date(item.due, default)
             actions[action.id] = ActionFacts(
                 record=action,
                 due=due,
-                due_is_default=is_default,
-                overdue=action.is_open and due < today,
+                due_is_default=item.due is None,
+                overdue=is_overdue(item.status, due, today),
                 incidents=(record.id,),
             )
     for record in records:
@@ -155,8 +156,15 @@ def analyse(project: Project) -> Analysis:
     for current in facts.values():
         if current.excluded:
             continue
-        current.reasons = tuple(
-            _reasons(current, settings.high_severities, settings.manual_hours_threshold)
+        incident = current.record.incident
+        current.reasons = decision_reasons(
+            repeat_of=current.repeat_of,
+            severity=incident.severity,
+            high_severities=settings.high_severities,
+            manual_hours=incident.manual_hours,
+            manual_hours_threshold=settings.manual_hours_threshold,
+            detection_source=incident.detection_source,
+            trigger=incident.trigger,
         )
         if current.reasons and not current.action_ids:
             warnings.append(_no_action_warning(current))
@@ -170,9 +178,20 @@ def analyse(project: Project) -> Analysis:
     return Analysis(today=today, incidents=newest_first, actions=actions, warnings=warnings)
 
 
+def _occurrence(facts: IncidentFacts) -> Occurrence:
+    incident = facts.record.incident
+    return Occurrence(
+        facts.id, incident.started_at, incident.failure_mode, incident.recurrence_of, facts.excluded
+    )
+
+
 def _find_repeats(facts: dict[str, IncidentFacts], window_days: int) -> None:
-    """``repeat_of`` is the most recent earlier incident of the same mode in the window, or listed."""
-    window = dt.timedelta(days=window_days)
+    """:func:`rules.repeat_of` for every incident, asked only about the incidents that can be it.
+
+    Of the same failure mode only the latest that started strictly earlier can be the most
+    recent repeated one (when it is outside the window, so are all before it); the others are
+    those listed in ``recurrence_of``.
+    """
     by_mode: dict[str, list[IncidentFacts]] = defaultdict(list)
     for current in facts.values():  # facts are in start order
         if not current.excluded:
@@ -180,21 +199,20 @@ def _find_repeats(facts: dict[str, IncidentFacts], window_days: int) -> None:
     for group in by_mode.values():
         starts = [f.record.incident.started_at for f in group]
         for current in group:
-            start = current.record.incident.started_at
             candidates: list[IncidentFacts] = []
-            earlier = (
-                bisect.bisect_left(starts, start) - 1
-            )  # last one that started strictly earlier
-            if earlier >= 0 and start - starts[earlier] <= window:
+            earlier = bisect.bisect_left(starts, current.record.incident.started_at) - 1
+            if earlier >= 0:
                 candidates.append(group[earlier])
             for listed in current.record.incident.recurrence_of:
                 other = facts.get(listed)
-                if other is not None and not other.excluded:
+                if other is not None:
                     candidates.append(other)
-            if candidates:
-                latest = max(candidates, key=lambda f: (f.record.incident.started_at, f.id))
-                current.repeat_of = latest.id
-                latest.repeated_by += (current.id,)
+            found = repeat_of(
+                _occurrence(current), (_occurrence(c) for c in candidates), window_days
+            )
+            if found is not None:
+                current.repeat_of = found
+                facts[found].repeated_by += (current.id,)
 
 
 def _find_related(facts: dict[str, IncidentFacts]) -> None:
@@ -215,39 +233,6 @@ def _find_related(facts: dict[str, IncidentFacts]) -> None:
             current.related = tuple(f.id for f in chosen)
 
 
-def _due(
-    action: ActionRecord, record: IncidentRecord, slo_days: dict[str, int], zone: dt.tzinfo
-) -> tuple[dt.date, bool]:
-    if action.item.due is not None:
-        return action.item.due, False
-    start = record.incident.started_at.astimezone(zone).date()
-    return start + dt.timedelta(days=slo_days[record.incident.severity]), True
-
-
-def _reasons(current: IncidentFacts, high: Iterable[str], threshold: float) -> list[Reason]:
-    incident = current.record.incident
-    reasons = []
-    if current.repeat_of:
-        reasons.append(Reason("repeat", f"repeat of {current.repeat_of}"))
-    if incident.severity in high:
-        reasons.append(Reason("severity", f"severity {incident.severity}"))
-    if incident.manual_hours is not None and incident.manual_hours >= threshold:
-        reasons.append(
-            Reason(
-                "manual_hours",
-                f"{number_text(incident.manual_hours)} manual hours (≥ {number_text(threshold)})",
-            )
-        )
-    if incident.detection_source in ("customer", "partner"):
-        reasons.append(
-            Reason("detection", f"detected by {incident.detection_source}: missing observability")
-        )
-    if incident.trigger in ("rollout", "config_change"):
-        label = "a rollout" if incident.trigger == "rollout" else "a config change"
-        reasons.append(Reason("trigger", f"triggered by {label}: rollout safety"))
-    return reasons
-
-
 def _no_action_warning(current: IncidentFacts) -> Diagnostic:
     source = current.record.source
     reasons = "; ".join(r.text for r in current.reasons)
@@ -262,57 +247,25 @@ def _no_action_warning(current: IncidentFacts) -> Diagnostic:
     )
 
 
-# Score of open actions (SPEC section 4, "Priority of open actions"); printed on the site.
-# Severity dominates: the other parts add up to at most 50 points, less than two severity steps,
-# so an action answering a Sev1 always ranks above one answering only Sev3 incidents, and a
-# repeated Sev1 (at least 90 + 10) above any single Sev3 (at most 30 + 50).
-SEVERITY_POINTS_STEP = 30
-REPEAT_POINTS = 10
-REPEATS_COUNTED = 3
-MANUAL_HOURS_CAP = 10
-OBSERVABILITY_POINTS = 10
-
-
 def _score(
     actions: dict[str, ActionFacts], facts: dict[str, IncidentFacts], severities: tuple[str, ...]
 ) -> None:
+    """:func:`rules.score_parts` of every open action, over the incidents it answers."""
     repeats_by_mode: dict[str, int] = defaultdict(int)
     for current in facts.values():
         if current.repeat_of:
             repeats_by_mode[current.record.incident.failure_mode] += 1
-    rank = {severity: len(severities) - i for i, severity in enumerate(severities)}
     for action in actions.values():
         if not action.record.is_open:
             continue
-        answered = [facts[i] for i in action.incidents if i in facts and not facts[i].excluded]
-        if not answered:
-            action.score_parts = (ScorePart("severity", 0, "answers only excluded incidents"),)
-            continue
-        worst = max(answered, key=lambda f: rank.get(f.record.incident.severity, 0))
-        severity = worst.record.incident.severity
-        modes = sorted({f.record.incident.failure_mode for f in answered})
-        repeats = sum(repeats_by_mode[m] for m in modes)
-        hours = sum(f.record.incident.manual_hours or 0 for f in answered)
-        blind = [
-            f.id for f in answered if f.record.incident.detection_source in ("customer", "partner")
+        answered = [
+            _answered(facts[i]) for i in action.incidents if i in facts and not facts[i].excluded
         ]
-        action.score_parts = (
-            ScorePart(
-                "severity",
-                SEVERITY_POINTS_STEP * rank.get(severity, 0),
-                f"highest severity {severity}",
-            ),
-            ScorePart(
-                "recurrence",
-                REPEAT_POINTS * min(repeats, REPEATS_COUNTED),
-                f"{repeats} repeat incident{'s' if repeats != 1 else ''} of {', '.join(modes)}",
-            ),
-            ScorePart(
-                "manual work", min(hours, MANUAL_HOURS_CAP), f"{number_text(hours)} manual hours"
-            ),
-            ScorePart(
-                "observability",
-                OBSERVABILITY_POINTS if blind else 0,
-                "detected by a customer or partner" if blind else "detected by us",
-            ),
-        )
+        action.score_parts = score_parts(answered, repeats_by_mode, severities)
+
+
+def _answered(facts: IncidentFacts) -> AnsweredIncident:
+    incident = facts.record.incident
+    return AnsweredIncident(
+        incident.severity, incident.failure_mode, incident.manual_hours, incident.detection_source
+    )

@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .analyse import ActionFacts, Analysis, IncidentFacts
+from .analyse import ActionFacts, Analysis, IncidentFacts, overdue_first
 from .records import Project
+from .rules import local_date
 
 
 @dataclass
@@ -88,7 +89,7 @@ def build_catalogue(project: Project, analysis: Analysis) -> CatalogueIndex:
     for slug, entry in project.runbooks.items():
         used = by_runbook.get(slug, [])
         reviewed = entry.data.reviewed
-        after = [f for f in used if f.record.incident.started_at.astimezone(zone).date() > reviewed]
+        after = [f for f in used if local_date(f.record.incident.started_at, zone) > reviewed]
         runbooks[slug] = RunbookStats(incidents=used, after_review=after)
     runbooks_by_partner: dict[str, list[str]] = defaultdict(list)
     for slug, entry in sorted(project.runbooks.items()):
@@ -108,7 +109,7 @@ def _entry(
     seen: dict[str, list[dt.date]] = defaultdict(list)
     for facts in counted:
         incident = facts.record.incident
-        seen[incident.failure_mode].append(incident.started_at.astimezone(zone).date())
+        seen[incident.failure_mode].append(local_date(incident.started_at, zone))
     known = set(known_modes or ())
     stats.seen_modes = sorted(
         (
@@ -118,13 +119,10 @@ def _entry(
         key=lambda m: (-m.count, m.slug),
     )
     action_ids = dict.fromkeys(a for f in counted for a in f.action_ids)
-    stats.open_actions = sorted(
-        (
-            analysis.actions[a]
-            for a in action_ids
-            if a in analysis.actions and analysis.actions[a].record.is_open
-        ),
-        key=lambda a: (not a.overdue, a.due, a.id),
+    stats.open_actions = overdue_first(
+        analysis.actions[a]
+        for a in action_ids
+        if a in analysis.actions and analysis.actions[a].record.is_open
     )
     mitigate = [f.time_to_mitigate for f in counted]
     stats.time_to_mitigate_median = statistics.median(mitigate) if mitigate else None

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import re
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -28,6 +27,8 @@ from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError, SchemaValidator
 
 from .diagnostics import Diagnostic
+from .rules import is_open as is_open_status
+from .rules import safe_href, url_scheme
 from .settings import ProjectConfig, Settings
 from .sources import SourceFile
 from .yamlio import KeyPath
@@ -44,11 +45,9 @@ TRIGGERS = (
 )
 ACTION_TYPES = ("product", "operability", "quality", "process", "runbook")
 ACTION_STATUSES = ("proposed", "planned", "in_progress", "done", "wont_do")
-OPEN_STATUSES = ("proposed", "planned", "in_progress")
 PRIORITIES = ("P1", "P2", "P3")
 PARTNER_KINDS = ("carrier", "shop", "marketplace", "wms", "other")
 LIFECYCLES = ("active", "onboarding", "deprecated")
-URL_SCHEMES = ("http", "https", "mailto")
 
 _DATE_TIME = re.compile(
     r"^(\d{4}-\d{1,2}-\d{1,2})[Tt ]\s*(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?$"
@@ -193,15 +192,16 @@ def parse_date(value: Any) -> dt.date:
 
 
 def _url(value: str) -> str:
-    scheme = urlsplit(value.strip()).scheme.lower()
-    if scheme not in URL_SCHEMES:
+    href = safe_href(value)
+    if href is None:
+        scheme = url_scheme(value)
         shown = f"`{scheme}:`" if scheme else "no scheme"
         raise PydanticCustomError(
             "url_scheme",
             "`{value}` has {shown}; a link must start with https://, http:// or mailto:",
             {"value": value, "shown": shown},
         )
-    return value.strip()
+    return href
 
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -418,7 +418,7 @@ class ActionRecord:
 
     @property
     def is_open(self) -> bool:
-        return self.item.status in OPEN_STATUSES
+        return is_open_status(self.item.status)
 
 
 @dataclasses.dataclass(slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .analyse import ActionFacts, Analysis, IncidentFacts
+from .rules import local_date, month_of_day, overdue_span, round_number, triggered_by_rollout
 from .settings import PeakPeriod, Settings
 
 
@@ -67,27 +68,16 @@ class Trends:
     failure_modes: list[FailureModeRecurrence]
 
 
-def _round(value: float | None, digits: int = 2) -> float | None:
-    if value is None:
-        return None
-    rounded = round(value, digits)
-    return int(rounded) if float(rounded).is_integer() else rounded
-
-
 def _mean(values: Sequence[float]) -> float | None:
-    return _round(statistics.fmean(values)) if values else None
+    return round_number(statistics.fmean(values)) if values else None
 
 
 def _median(values: Sequence[float]) -> float | None:
-    return _round(statistics.median(values)) if values else None
+    return round_number(statistics.median(values)) if values else None
 
 
 def _share(part: int, whole: int) -> float | None:
-    return _round(part / whole, 4) if whole else None
-
-
-def month_key(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    return round_number(part / whole, 4) if whole else None
 
 
 def _next_month(day: dt.date) -> dt.date:
@@ -118,7 +108,7 @@ def _months(
     by_month: dict[str, MonthStats] = {}
     day = first
     while day <= last:
-        key = month_key(day)
+        key = month_of_day(day)
         by_month[key] = MonthStats(
             month=key,
             by_severity=dict.fromkeys(settings.severities, 0),
@@ -138,7 +128,7 @@ def _months(
             stats.by_category[incident.category] = stats.by_category.get(incident.category, 0) + 1
             stats.repeats += facts.repeat_of is not None
             stats.manual_hours += incident.manual_hours or 0
-            if incident.trigger in ("rollout", "config_change"):
+            if triggered_by_rollout(incident.trigger):
                 stats.rollout_incidents += 1
                 stats.rollbacks += bool(incident.rolled_back)
         mitigate = [f.time_to_mitigate for f in group]
@@ -147,7 +137,7 @@ def _months(
         stats.mttd_min_median = _median([f.time_to_detect for f in group])
         alerts = sum(1 for f in group if f.record.incident.detection_source == "alert")
         stats.alert_detected_share = _share(alerts, len(group))
-        stats.manual_hours = _round(stats.manual_hours) or 0
+        stats.manual_hours = round_number(stats.manual_hours)
 
     month_of = {f.id: f.month for f in counted}
     for action in actions:
@@ -155,7 +145,7 @@ def _months(
         by_month[opened].actions_opened += 1
         item = action.record.item
         if item.status == "done" and item.completed_at is not None:
-            closed = month_key(item.completed_at)
+            closed = month_of_day(item.completed_at)
             if closed in by_month:
                 by_month[closed].actions_closed += 1
 
@@ -172,28 +162,24 @@ def _count_overdue(
     """Actions overdue at the end of each month, in one pass over the actions.
 
     Month k is judged on day D[k]: the first day of the next month, or today for this month.
-    An action is overdue then when its incident's month is k or earlier, its due date is before
-    D[k], and it was still open on D[k] (open now, or done on D[k] or later; ``wont_do`` never
-    counts). For one action those months are one unbroken run, added with a difference array.
+    An action counts when its incident's month is k or earlier and D[k] is one of the days of
+    its :func:`rules.overdue_span`. For one action those months are one unbroken run, added
+    with a difference array.
     """
     keys = [m.month for m in months]
     days = [min(_next_month(dt.date.fromisoformat(k + "-01")), today) for k in keys]
     delta = [0] * (len(months) + 1)
     for action in actions:
         item = action.record.item
-        if item.status == "wont_do":
+        span = overdue_span(item.status, action.due, item.completed_at)
+        if span is None:
             continue
         first = max(bisect.bisect_left(keys, month_of[action.record.incident_id]),
-                    bisect.bisect_right(days, action.due))  # fmt: skip
-        if item.status == "done":
-            if item.completed_at is None:
-                continue
-            last = bisect.bisect_right(days, item.completed_at) - 1
-        else:
-            last = len(months) - 1
-        if first <= last:
+                    bisect.bisect_right(days, span.due))  # fmt: skip
+        end = len(months) if span.until is None else bisect.bisect_right(days, span.until)
+        if first < end:
             delta[first] += 1
-            delta[last + 1] -= 1
+            delta[end] -= 1
     running = 0
     for index, stats in enumerate(months):
         running += delta[index]
@@ -220,9 +206,7 @@ def _peaks(
     result = []
     for period in settings.peak_periods:
         inside = [
-            f
-            for f in counted
-            if in_period(f.record.incident.started_at.astimezone(zone).date(), period)
+            f for f in counted if in_period(local_date(f.record.incident.started_at, zone), period)
         ]
         inside_ids = {f.id for f in inside}
         outside = [f for f in counted if f.id not in inside_ids]
@@ -238,12 +222,13 @@ def _peaks(
                     name=name,
                     days=span,
                     incidents=len(group),
-                    per_30_days=_round(len(group) * 30 / span) if span else None,
+                    per_30_days=round_number(len(group) * 30 / span) if span else None,
                     mttr_min_mean=_mean(mitigate),
                     mttr_min_median=_median(mitigate),
                     alert_detected_share=_share(alerts, len(group)),
-                    manual_hours=_round(sum(f.record.incident.manual_hours or 0 for f in group))
-                    or 0,
+                    manual_hours=round_number(
+                        sum(f.record.incident.manual_hours or 0 for f in group)
+                    ),
                 )
             )
     return result
@@ -264,7 +249,7 @@ def _recurrence(
             for a in f.action_ids
             if a in analysis.actions and analysis.actions[a].record.is_open
         }
-        starts = [f.record.incident.started_at.astimezone(zone).date() for f in group]
+        starts = [local_date(f.record.incident.started_at, zone) for f in group]
         result.append(
             FailureModeRecurrence(
                 slug=slug,

@@ -39,6 +39,7 @@ from .records import (
     parse_date_time,
     validated,
 )
+from .rules import default_action_id
 from .settings import DEFAULT_ID_PATTERN, ProjectConfig
 from .sources import (
     NOT_INCIDENTS,
@@ -511,7 +512,7 @@ def _check_incident(
                 seen.refs.append((source, index, entry["ref"]))
             continue
         explicit = entry.get("id")
-        action_id = str(explicit or f"{incident_id}-A{index + 1}")
+        action_id = str(explicit or default_action_id(str(incident_id), index + 1))
         seen.declared.add(action_id)
         if explicit or id_is_sound:  # a default id changes once the incident id is fixed
             seen.actions.append((source, ("actions", index), action_id))
@@ -520,7 +521,7 @@ def _check_incident(
         return None
     actions = tuple(
         ActionRecord(
-            item.id or f"{incident.id}-A{key_path[1] + 1}",  # type: ignore[operator]
+            item.id or default_action_id(incident.id, int(key_path[1]) + 1),
             item,
             incident.id,
             source,
