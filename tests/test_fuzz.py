@@ -12,7 +12,6 @@ per test function, so the folder is not a function-scoped fixture).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -25,9 +24,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, MINIMAL_INCIDENT
+from incident_loop.config import read_project_config
 from incident_loop.core.diagnostics import Diagnostic
 from incident_loop.core.project import CheckResult, check_project
-from incident_loop.core.settings import read_project_config
 
 P = MINIMAL_INCIDENT
 FUZZ = settings(
@@ -196,31 +195,28 @@ def check_only_diagnostics(root: Path, *, one_line: bool = False) -> CheckResult
 
 def render_everything(result: CheckResult, config: Any) -> None:
     """Every generated page, catalogue section and export of a valid project."""
-    from incident_loop.site.exports import export_files, render_export
-    from incident_loop.site.render import Renderer, SiteModel, incident_markdown
+
+    from incident_loop.site.exports import render_export, write_exports
+    from incident_loop.site.model import SiteModel
+    from incident_loop.site.render import Renderer, environment
     from incident_loop.site.urls import Urls
 
-    # The templates are compiled once: the Renderer keeps them in Jinja's bytecode cache.
     model = SiteModel.build(result.project, result.analysis)
-    renderer = Renderer(model, Urls(True))
+    renderer = Renderer(environment(), model, Urls(True))
     pages = renderer.pages()
     assert pages
     for page in pages:
-        if page.incident is not None:  # incident pages are made when MkDocs builds the page
-            incident_markdown(page.incident)
-            header = renderer.incident_header(page.incident, "https://example.org/edit")
-            header.indexed()
-            header.title()
-            header.late([slug for _, slug in header.headings()], permalink=True)
+        if page.incident is not None:  # incident pages are made when MkDocs reads the page
+            renderer.incident_markdown(page.incident, "https://example.org/edit")
     for kind, entries in (
         ("integrations", result.project.partners),
         ("sites", result.project.sites),
         ("runbooks", result.project.runbooks),
     ):
         for slug in entries:
-            renderer.catalogue_section(kind, slug)
-    for make in export_files(model, renderer.urls, None).values():
-        make(io.StringIO())
+            assert renderer.catalogue_section(renderer.catalogue_src(kind, slug), ()) is not None
+    with tempfile.TemporaryDirectory() as site_dir:
+        write_exports(model, renderer.urls, None, Path(site_dir))
     for what in ("incidents", "actions", "trends"):
         for output_format in ("json", "csv"):
             render_export(result, config, what, output_format)

@@ -14,7 +14,6 @@ from conftest import (
     EPOCH_2026_11_27,
     MINIMAL_INCIDENT,
     REPO,
-    add_hook,
     build_site,
     sample_copy,
     visible_text,
@@ -69,30 +68,79 @@ def test_incident_page(minimal: Path) -> None:
     assert 'class="md-tag"' not in page
 
 
-def test_search_finds_the_facts_and_the_page_shows_them_as_a_table(minimal: Path) -> None:
-    site = build_site(minimal)
+def _search_text(site: Path, location: str) -> str:
+    """The words the search index holds for one page, its sections joined."""
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    entries = [e for e in index["docs"] if e["location"].startswith("incidents/INC-2026-001/")]
-    first = entries[0]
-    assert first["title"] == "INC-2026-001: DHL label API timeouts"
-    # The badges and the scope in words (names from the fixture's failure-modes.yml,
-    # integrations/dhl.md and sites/ams.md), then the facts of the fixture, one paragraph
-    # each, in the table's order; the title is the entry's title and not repeated in its text.
-    assert first["text"].startswith(
-        "<p>Severity Sev2, category integration, failure mode Label API timeouts or 5xx; "
-        "scope: DHL Parcel, Amsterdam DC, B2C parcels</p> "
-        "<p>Symptoms: Label requests failed with 504.</p> "
-        "<p>Mitigation: Throttled label creation and switched to the fallback service "
-        "level.</p> <p>Detected by: alert</p>"
-    )
-    assert "DHL label API timeouts" not in first["text"]
-    # The page itself has the title and the facts table, not the paragraphs.
+    entries = [e for e in index["docs"] if e["location"].split("#")[0] == location]
+    assert entries, f"{location} is not in the search index"
+    return visible_text(" ".join(e["title"] + " " + e["text"] for e in entries))
+
+
+def test_search_finds_an_incident_by_its_facts_scope_durations_and_actions(minimal: Path) -> None:
+    site = build_site(minimal)
+    text = _search_text(site, "incidents/INC-2026-001/")
+    # The fixture's facts, its scope by name (integrations/dhl.md, sites/ams.md), a duration
+    # (09:00 -> 10:30), the decision rule and its action's title: the whole page is indexed.
+    for words in (
+        "INC-2026-001: DHL label API timeouts",
+        "Severity Sev2",
+        "Failure mode Label API timeouts or 5xx",
+        "Label requests failed with 504.",
+        "Throttled label creation and switched to the fallback service level.",
+        "Partner: DHL Parcel",
+        "Site: Amsterdam DC",
+        "Segment: B2C parcels",
+        "1 h 30 min (time to mitigate)",
+        "must turn into backlog work because: severity Sev2",
+        "Idempotency keys on label creation",
+        "09:00 label requests start to time out.",
+    ):
+        assert words in text, words
     page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
     assert page.count("<h1") == 1
     assert '<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>' in page
     assert "<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>" in page
     assert "<tr><th>Detected by</th><td>alert</td></tr>" in page
-    assert "<p>Symptoms:" not in page
+
+
+def test_search_finds_an_action_in_the_register(minimal: Path) -> None:
+    site = build_site(minimal)
+    text = _search_text(site, "actions/")
+    assert "INC-2026-001-A1 Idempotency keys on label creation" in text
+    assert "Retried label requests never create a second label" in text  # its criteria
+
+
+def test_the_table_of_contents_has_the_generated_sections_then_the_body(minimal: Path) -> None:
+    site = build_site(minimal)
+    written = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    toc = written[written.index('<nav class="md-nav md-nav--secondary"') :]
+    toc = toc[: toc.index("</nav>")]
+    assert re.findall(r'href="#([^"]+)"', toc) == [
+        "durations",
+        "scope",
+        "runbooks-and-links",
+        "decision-rule",
+        "actions",
+        "timeline",  # the fixture's body has one heading
+    ]
+    for heading in ("durations", "scope", "decision-rule", "actions"):
+        assert f'<h2 id="{heading}">' in written
+
+
+def test_a_docs_file_at_an_export_path_is_replaced_with_a_warning(
+    minimal: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (minimal / "docs" / "api").mkdir()
+    (minimal / "docs" / "api" / "actions.csv").write_text("stale,copy\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        site = build_site(minimal, strict=False)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert (
+        "api/actions.csv in the docs folder is replaced by the file incident-loop generates; "
+        "move its text elsewhere (an index.md of the catalogue folders is kept)"
+    ) in " ".join(warnings)
+    exported = (site / "api" / "actions.csv").read_text(encoding="utf-8")
+    assert exported.startswith("Summary,") and "stale,copy" not in exported
 
 
 def test_the_tags_of_an_incident_are_its_front_matter_tags(minimal: Path, edit) -> None:
@@ -107,52 +155,6 @@ def test_the_tags_of_an_incident_are_its_front_matter_tags(minimal: Path, edit) 
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     (first, *_) = [e for e in index["docs"] if e["location"] == "incidents/INC-2026-001/"]
     assert first["tags"] == ["labels", "peak"]
-
-
-def test_the_facts_table_is_swapped_in_after_another_plugin_changed_the_page(
-    minimal: Path,
-) -> None:
-    """A hook (like any plugin after ours) puts a banner before the converted incident page;
-    the indexed facts are still found and replaced by the title and the table."""
-    add_hook(
-        minimal,
-        "def on_page_content(html, page, config, files):\n    return '<p>Banner</p>\\n' + html\n",
-    )
-    site = build_site(minimal)
-    page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
-    banner = page.index("<p>Banner</p>")
-    title = page.index('<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>')
-    facts = page.index("<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>")
-    assert banner < title < facts
-    assert "<p>Symptoms:" not in page and page.count("<h1") == 1
-
-
-def test_the_title_is_swapped_in_after_another_plugin_changed_the_indexed_words(
-    minimal: Path,
-) -> None:
-    """A hook rewrites words of the converted page, the indexed facts among them: the facts
-    are still replaced by the title and the table, which are made from the front matter."""
-    add_hook(
-        minimal,
-        "def on_page_content(html, page, config, files):\n"
-        "    return html.replace('Symptoms:', 'SYMPTOMS:')\n",
-    )
-    site = build_site(minimal)
-    page = (site / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
-    assert "SYMPTOMS:" not in page and "incident-loop facts" not in page
-    assert page.count('<h1 class="il-title">INC-2026-001: DHL label API timeouts</h1>') == 1
-    assert "<tr><th>Symptoms</th><td>Label requests failed with 504.</td></tr>" in page
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    (first, *_) = [e for e in index["docs"] if e["location"] == "incidents/INC-2026-001/"]
-    assert "<p>SYMPTOMS: Label requests failed with 504.</p>" in first["text"]
-
-
-def test_contributing_factors_read_as_one_line_in_search() -> None:
-    from incident_loop.site.pieces import _run_on
-
-    assert _run_on(["Friday rollout.", "No alert", "Old runbook"]) == (
-        "Friday rollout. No alert; Old runbook"
-    )
 
 
 def _second_incident(root: Path) -> None:
@@ -180,11 +182,11 @@ def test_incident_log_and_navigation(minimal: Path) -> None:
     assert [re.search(r">(INC-[\d-]+)<", r)[1] for r in rows] == ["INC-2026-002", "INC-2026-001"]
     assert visible_text(rows[0]) == (
         "INC-2026-002 2026-02-01 DHL label API timeouts again Sev2 integration "
-        "Label API timeouts or 5xx dhl , B2C parcels 1 h 35 min ↻ INC-2026-001 1"
+        "Label API timeouts or 5xx DHL Parcel , B2C parcels 1 h 35 min ↻ INC-2026-001 1"
     )
     assert visible_text(rows[1]) == (
         "INC-2026-001 2026-01-10 DHL label API timeouts Sev2 integration "
-        "Label API timeouts or 5xx dhl , ams , B2C parcels 1 h 30 min – 1"
+        "Label API timeouts or 5xx DHL Parcel , Amsterdam DC , B2C parcels 1 h 30 min – 1"
     )
     assert 'data-partner="dhl" data-site="" data-year="2026"' in rows[0]
     assert "2 incidents, newest first." in visible_text(log)

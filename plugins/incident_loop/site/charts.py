@@ -10,6 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.trends import Trends
 
 WIDTH = 720
 HEIGHT = 240
@@ -139,3 +143,120 @@ def layout(chart: Chart) -> Chart:
             if segment:
                 chart.lines.append({"points": " ".join(segment), "css": series.css})
     return chart
+
+
+def trend_charts(
+    trends: Trends, severities: Sequence[str], categories: Sequence[str]
+) -> dict[str, Chart]:
+    """The charts of the trends page, one per SPEC section 6 series, laid out."""
+    months = trends.months
+    labels = [m.month for m in months]
+
+    def series(name: str, attribute: str, css: str) -> Series:
+        return Series(name, [getattr(m, attribute) for m in months], css)
+
+    charts = [
+        Chart(
+            "incidents-by-severity",
+            "Incidents per month by severity",
+            "Stacked bars: the number of incidents that started in each month, by severity.",
+            "bars",
+            labels,
+            [
+                Series(s, [m.by_severity.get(s, 0) for m in months], f"il-sev-{i}")
+                for i, s in enumerate(severities)
+            ],
+        ),
+        Chart(
+            "incidents-by-category",
+            "Incidents per month by category",
+            "Stacked bars: the number of incidents per month, by category.",
+            "bars",
+            labels,
+            [
+                Series(c, [m.by_category.get(c, 0) for m in months], f"il-s{i}")
+                for i, c in enumerate(categories)
+            ],
+        ),
+        Chart(
+            "repeats",
+            "Repeat incidents per month",
+            "Bars: incidents of the month that repeat an earlier one.",
+            "bars",
+            labels,
+            [series("repeats", "repeats", "il-s4")],
+        ),
+        Chart(
+            "mttr",
+            "Time to mitigate (MTTR) per month, minutes",
+            "Lines: mean and median minutes from impact start to mitigation; a month without incidents has no point.",
+            "lines",
+            labels,
+            [
+                series("mean", "mttr_min_mean", "il-s0"),
+                series("median", "mttr_min_median", "il-s1"),
+            ],
+            unit=" min",
+        ),
+        Chart(
+            "mttd",
+            "Median time to detect per month, minutes",
+            "Line: median minutes from impact start to detection.",
+            "lines",
+            labels,
+            [series("median", "mttd_min_median", "il-s2")],
+            unit=" min",
+        ),
+        Chart(
+            "alert-share",
+            "Share of incidents detected by alerts",
+            "Line: the fraction of the month's incidents that an alert detected first.",
+            "lines",
+            labels,
+            [series("alert share", "alert_detected_share", "il-s3")],
+            percent=True,
+        ),
+        Chart(
+            "manual-hours",
+            "Manual hours per month",
+            "Bars: hours of manual work (warehouse, support) the month's incidents caused.",
+            "bars",
+            labels,
+            [series("manual hours", "manual_hours", "il-s5")],
+        ),
+        Chart(
+            "rollouts",
+            "Rollout and config-change incidents, and rollbacks",
+            "Stacked bars: incidents triggered by a rollout or a config change, split by whether they were rolled back.",
+            "bars",
+            labels,
+            [
+                Series("rolled back", [m.rollbacks for m in months], "il-s1"),
+                Series(
+                    "not rolled back",
+                    [m.rollout_incidents - m.rollbacks for m in months],
+                    "il-s0",
+                ),
+            ],
+        ),
+        Chart(
+            "actions-flow",
+            "Actions opened and closed per month",
+            "Lines: actions declared by the month's incidents, and actions completed in the month.",
+            "lines",
+            labels,
+            [
+                series("opened", "actions_opened", "il-s0"),
+                series("closed", "actions_closed", "il-s2"),
+            ],
+        ),
+        Chart(
+            "overdue",
+            "Overdue actions at the end of each month",
+            "Line: open actions past their due date on the last day of each month (today for this month).",
+            "lines",
+            labels,
+            [series("overdue", "overdue", "il-s4")],
+        ),
+    ]
+    return {chart.id: layout(chart) for chart in charts}

@@ -11,13 +11,15 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any, TextIO
 
-from ..core.analyse import ActionFacts, Analysis, round_minutes
+from ..core.analyse import Analysis, ranked_open_actions
 from ..core.project import CheckResult
+from ..core.rules import round_number
 from ..core.settings import ProjectConfig
 from ..core.trends import Trends
-from .render import SiteModel
+from .model import SiteModel
 from .urls import Urls, action_anchor, incident_src
 
 ACTIONS_CSV_COLUMNS = ("Summary", "Issue Type", "Priority", "Due date", "Labels", "Description")
@@ -68,9 +70,9 @@ def incidents_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
                 "sites": list(incident.scope.sites),
                 "segments": list(incident.scope.segments),
                 "manual_hours": incident.manual_hours,
-                "time_to_detect_min": round_minutes(facts.time_to_detect),
-                "time_to_mitigate_min": round_minutes(facts.time_to_mitigate),
-                "time_to_resolve_min": round_minutes(facts.time_to_resolve),
+                "time_to_detect_min": round_number(facts.time_to_detect),
+                "time_to_mitigate_min": round_number(facts.time_to_mitigate),
+                "time_to_resolve_min": round_number(facts.time_to_resolve),
                 "repeat_of": facts.repeat_of,
                 "backlog_reasons": [reason.code for reason in facts.reasons],
                 "action_ids": list(facts.action_ids),
@@ -113,12 +115,6 @@ def trends_data(trends: Trends) -> dict[str, Any]:
         row.pop("overdue")  # shown on the page; not a field of the export contract
         months.append(row)
     return {"months": months}
-
-
-def ranked_open_actions(analysis: Analysis) -> list[ActionFacts]:
-    """Open actions, highest score first, then the earliest due date, then the id."""
-    open_actions = [a for a in analysis.actions.values() if a.record.is_open]
-    return sorted(open_actions, key=lambda a: (-(a.score or 0), a.due, a.id))
 
 
 def actions_csv(analysis: Analysis, urls: Urls, site_url: str | None) -> str:
@@ -196,17 +192,19 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 EXPORTS = ("api/incidents.json", "api/actions.json", "api/trends.json", "api/actions.csv")
 
 
-def export_files(
-    model: SiteModel, urls: Urls, site_url: str | None
-) -> dict[str, Callable[[TextIO], None]]:
-    """The files under ``api/`` of the built site, each made when called with the file to
-    write it to (one at a time)."""
-    return {
+def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: Path) -> None:
+    """Write the files under ``api/`` of the built site, one at a time."""
+    makers: dict[str, Callable[[TextIO], object]] = {
         "api/incidents.json": lambda out: write_json(incidents_data(model.analysis, urls), out),
         "api/actions.json": lambda out: write_json(actions_data(model.analysis, urls), out),
         "api/trends.json": lambda out: write_json(trends_data(model.trends), out),
         "api/actions.csv": lambda out: out.write(actions_csv(model.analysis, urls, site_url)),
     }
+    for name, make in makers.items():
+        target = site_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8", newline="") as handle:
+            make(handle)
 
 
 def render_export(result: CheckResult, config: ProjectConfig, what: str, output_format: str) -> str:

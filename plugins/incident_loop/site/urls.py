@@ -7,8 +7,8 @@ their links: they are made relative here.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cache
 
 #: The sources of the generated index pages.
 LOG_SRC = "incidents/index.md"
@@ -36,7 +36,6 @@ def action_anchor(action_id: str) -> str:
 class Urls:
     directory_urls: bool = True
 
-    @cache  # noqa: B019 - few instances, one per build; src strings are small
     def page(self, src: str) -> str:
         """The URL of a docs file, relative to the site root (``incidents/INC-2026-001/``)."""
         stem, _ = posixpath.splitext(src)
@@ -51,13 +50,77 @@ class Urls:
         return self.to_root(from_src) + self.page(to_src) + (f"#{anchor}" if anchor else "")
 
     def to_root(self, from_src: str) -> str:
-        """The relative path from the page of ``from_src`` up to the site root (``../../``).
-
-        Links are made as this prefix plus the target's URL: one string concatenation per link
-        instead of a path computation, which matters on the pages that link to every incident.
-        """
+        """The relative path from the page of ``from_src`` up to the site root (``../../``)."""
         return "../" * self.page(from_src).count("/")
 
     def relative_file(self, from_src: str, path: str) -> str:
         """A link from the page of ``from_src`` to a static file such as ``api/trends.json``."""
         return self.to_root(from_src) + path
+
+
+#: The catalogue kinds, by the plural used in URLs and in the folder options.
+CATALOGUE_KINDS = ("integrations", "sites", "runbooks")
+
+
+class Links:
+    """Relative links from one generated page (``from_src``) to the pages of the site.
+
+    Generated tables are raw HTML, whose links MkDocs does not rewrite; the templates call
+    these to link from the page they render.
+    """
+
+    def __init__(
+        self,
+        urls: Urls,
+        from_src: str,
+        catalogue: Mapping[str, tuple[str, Collection[str]]],
+        docs_pages: Collection[str] = (),
+    ) -> None:
+        """``catalogue`` maps each kind of :data:`CATALOGUE_KINDS` to its folder and the
+        slugs that have a page; ``docs_pages`` are the hand-written pages that exist."""
+        self.urls = urls
+        self.from_src = from_src
+        self.root = urls.to_root(from_src)
+        self.catalogue = catalogue
+        self.docs_pages = docs_pages
+
+    def to(self, src: str, anchor: str = "") -> str:
+        return self.root + self.urls.page(src) + (f"#{anchor}" if anchor else "")
+
+    def incident(self, incident_id: str) -> str:
+        return self.to(incident_src(incident_id))
+
+    def action(self, action_id: str) -> str:
+        return self.to(ACTIONS_SRC, action_anchor(action_id))
+
+    def index(self, kind: str) -> str:
+        return self.to(catalogue_src(self.catalogue[kind][0], ""))
+
+    def entry(self, kind: str, slug: str) -> str | None:
+        """The page of a partner (``integrations``), site or runbook; ``None`` without one."""
+        folder, known = self.catalogue[kind]
+        return self.to(catalogue_src(folder, slug)) if slug in known else None
+
+    def page(self, src: str) -> str | None:
+        """A hand-written page, when it exists."""
+        return self.to(src) if src in self.docs_pages else None
+
+    def file(self, path: str) -> str:
+        """A file of the site such as ``api/trends.json``."""
+        return self.urls.relative_file(self.from_src, path)
+
+    @property
+    def log(self) -> str:
+        return self.to(LOG_SRC)
+
+    @property
+    def actions(self) -> str:
+        return self.to(ACTIONS_SRC)
+
+    @property
+    def backlog(self) -> str:
+        return self.to(BACKLOG_SRC)
+
+    @property
+    def trends(self) -> str:
+        return self.to(TRENDS_SRC)
