@@ -27,6 +27,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/ruff format --check plugins tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
