@@ -56,3 +56,16 @@ def test_how_the_loop_works_documents_every_option_with_its_default() -> None:
     assert set(rows) == set(options)
     for name, option in options.items():
         assert rows[name].startswith(_documented_default(option.default)), name
+
+
+def test_the_rules_named_on_how_the_loop_works_exist() -> None:
+    import re
+
+    from incident_loop.core import rules
+
+    page = (REPO / "docs/how-the-loop-works.md").read_text(encoding="utf-8")
+    section = page[page.index("## Where each rule lives") :]
+    table = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    names = [name for line in table for name in re.findall(r"`([A-Za-z_]+)`", line.split("|")[2])]
+    assert "is_overdue" in names and "safe_href" in names
+    assert [name for name in names if not hasattr(rules, name)] == []

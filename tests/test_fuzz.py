@@ -203,11 +203,9 @@ def render_everything(result: CheckResult, config: Any) -> None:
 
     model = SiteModel.build(result.project, result.analysis)
     renderer = Renderer(environment(), model, Urls(True))
-    pages = renderer.pages()
-    assert pages
-    for page in pages:
-        if page.incident is not None:  # incident pages are made when MkDocs reads the page
-            renderer.incident_markdown(page.incident, "https://example.org/edit")
+    assert renderer.index_pages()
+    for facts in model.analysis.incidents.values():
+        renderer.incident_markdown(facts, "https://example.org/edit")
     for kind, entries in (
         ("integrations", result.project.partners),
         ("sites", result.project.sites),

@@ -23,7 +23,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .config import IncidentLoopConfig, settings_from_config
 from .core.analyse import IncidentFacts
-from .core.project import CheckResult, check_project, edit_url
+from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
 from .site.exports import EXPORTS, write_exports
 from .site.model import SiteModel
@@ -35,7 +35,7 @@ from .site.render import (
     insert_section,
     meta_title,
 )
-from .site.urls import CATALOGUE_KINDS, Urls
+from .site.urls import CATALOGUE_KINDS, Urls, incident_src
 
 log = get_plugin_logger("incident-loop")
 
@@ -48,7 +48,6 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.env: jinja2.Environment = environment()
         # Per build, set by on_config and on_files.
         self.project_config: ProjectConfig | None = None
-        self.result: CheckResult | None = None
         self.model: SiteModel | None = None
         self.renderer: Renderer | None = None
         #: Incident pages by source path, for on_page_read_source and on_page_context.
@@ -88,7 +87,6 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 f"incident-loop: {errors} error{'s' if errors != 1 else ''} in the incident "
                 "sources (listed above); fix them, `incident-loop check` shows them too"
             )
-        self.result = result
         self.model = SiteModel.build(result.project, result.analysis)
         docs_pages = {f.src_uri for f in files.documentation_pages()}
         self.renderer = Renderer(
@@ -99,30 +97,27 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
-        self.incident_pages = {}
-        for page in self.renderer.pages(user_indexes=self.user_indexes):
-            _remove(files, page.src)
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            if page.incident is not None:
-                # Backed by the incident's file; its markdown is made when MkDocs reads it.
-                self.incident_pages[page.src] = page.incident
-                source = page.incident.record.source.path
-                files.append(
-                    File.generated(config, page.src, abs_src_path=source, inclusion=inclusion)
-                )
-            elif page.content is not None:
-                files.append(
-                    File.generated(config, page.src, content=page.content, inclusion=inclusion)
-                )
+        for page in self.renderer.index_pages(user_indexes=self.user_indexes):
+            _add(files, File.generated(config, page.src, content=page.content))
+        # An incident's page is backed by its file and made when MkDocs reads it; it stays
+        # out of the navigation, which Material renders into every page.
+        self.incident_pages = {
+            incident_src(f.id): f for f in self.model.analysis.incidents.values()
+        }
+        for src, facts in self.incident_pages.items():
+            page_file = File.generated(
+                config,
+                src,
+                abs_src_path=facts.record.source.path,
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+            _add(files, page_file)
         for name in EXPORTS:  # written by on_post_build
             _remove(files, name)
         for asset in (ASSET_CSS, ASSET_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop.site") / "assets" / name).read_text("utf-8")
-            _remove(files, asset)
-            files.append(
-                File.generated(config, asset, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-            )
+            _add(files, File.generated(config, asset, content=content))
         return files
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -166,6 +161,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
         return server
+
+
+def _add(files: Files, file: File) -> None:
+    """Add a generated file, in place of one at the same path."""
+    _remove(files, file.src_uri)
+    files.append(file)
 
 
 def _remove(files: Files, src: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import re
 from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
@@ -131,10 +130,8 @@ def _pad_time(text: str) -> str:
     return f"{int(hours):02d}:{rest}"
 
 
-@functools.lru_cache(maxsize=64)
 def _offset(text: str) -> dt.tzinfo:
-    """The time zone of a UTC offset; one object per offset as written (thousands of date-times
-    share a handful of offsets, and each ``timezone`` with its ``timedelta`` takes 100 bytes)."""
+    """The time zone of a UTC offset as written (``+01:00``, ``+0100``, ``+1``, ``Z``)."""
     if text in ("Z", "z"):
         return dt.timezone.utc
     sign = -1 if text[0] == "-" else 1

@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..core.diagnostics import number_text
+from ..core.rules import local_date
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
@@ -54,7 +55,7 @@ def when(moment: dt.datetime | None) -> str:
 
 def day(moment: dt.datetime, zone: dt.tzinfo) -> str:
     """The date of ``moment`` in the plugin's time zone."""
-    return moment.astimezone(zone).date().isoformat()
+    return local_date(moment, zone).isoformat()
 
 
 def number(value: float | None) -> str:

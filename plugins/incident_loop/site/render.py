@@ -17,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from ..core import rules
 from ..core.analyse import IncidentFacts, ranked_open_actions
 from ..core.records import ACTION_STATUSES, ACTION_TYPES
 from ..core.rules import safe_href
@@ -61,22 +62,20 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(FILTERS, anchor=action_anchor)
     env.globals.update(
-        safe_href=safe_href, action_statuses=ACTION_STATUSES, action_types=ACTION_TYPES
+        rules=rules,  # the texts that explain a rule quote its constants
+        safe_href=safe_href,
+        action_statuses=ACTION_STATUSES,
+        action_types=ACTION_TYPES,
     )
     return env
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page the plugin adds to the site."""
+    """An index page the plugin adds to the site: its markdown with its front matter."""
 
     src: str
-    #: The page's markdown with its front matter; ``None`` for an incident page, whose
-    #: markdown is made when MkDocs reads it (:meth:`Renderer.incident_markdown`).
-    content: str | None
-    in_nav: bool
-    #: The incident of an incident page.
-    incident: IncidentFacts | None = None
+    content: str
 
 
 class View:
@@ -181,7 +180,7 @@ class Renderer:
     def _page(self, src: str, template: str, meta: dict[str, Any], **context: Any) -> GeneratedPage:
         meta = {"render_macros": False, **meta, "title": meta_title(meta["title"])}
         body = self.render(template, src, **context)
-        return GeneratedPage(src, front_matter(meta) + body, in_nav=True)
+        return GeneratedPage(src, front_matter(meta) + body)
 
     # ------------------------------------------------------------------ incidents
 
@@ -336,18 +335,16 @@ class Renderer:
 
     # ------------------------------------------------------------------ everything
 
-    def pages(self, *, user_indexes: Collection[str] = ()) -> list[GeneratedPage]:
-        """Every generated page; the catalogue folders' own ``index.md`` files are kept."""
+    def index_pages(self, *, user_indexes: Collection[str] = ()) -> list[GeneratedPage]:
+        """The generated pages of the navigation; the catalogue folders' own ``index.md``
+        files are kept. (An incident's page is made when MkDocs reads it:
+        :meth:`incident_markdown`.)"""
         pages = [self.incident_log()]
-        pages += [
-            GeneratedPage(incident_src(facts.id), None, in_nav=False, incident=facts)
-            for facts in self.model.analysis.incidents.values()
-        ]
         for kind in CATALOGUE_KINDS:
             src = self.catalogue_src(kind, "")
             if src not in user_indexes:
                 meta = {"title": _INDEX_TITLES[kind], "render_macros": False}
                 body = self.catalogue_index(kind, standalone=True)
-                pages.append(GeneratedPage(src, front_matter(meta) + body, in_nav=True))
+                pages.append(GeneratedPage(src, front_matter(meta) + body))
         pages += [self.actions_page(), self.backlog_page(), self.trends_page()]
         return pages
