@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import yaml
@@ -179,12 +181,19 @@ def test_new_writes_next_id_and_never_overwrites(minimal: Path) -> None:
     assert again.exit_code == 1
     assert "already exists and is not overwritten" in again.stderr
     assert (minimal / rel).read_text() == before
-    # The new file fails the check exactly on the fields left to fill in.
+    # The new file fails the check exactly on the fields left to fill in: the times too,
+    # which "now" would have passed as a 0-minute incident.
     check = json.loads(run_cli("check", str(minimal), "--format", "json").stdout)
     assert sorted(d["field"] for d in check if d["path"] == rel) == [
+        "detected_at",
         "detection_source",
+        "mitigated_at",
         "mitigation",
+        "started_at",
         "symptoms",
+    ]
+    assert [d["message"] for d in check if d["path"] == rel and d["field"] == "started_at"] == [
+        "is empty; write the date-time with its offset, like `2026-03-01T09:30:00+01:00`"
     ]
 
 
@@ -268,3 +277,94 @@ def test_csv_cells_never_start_a_formula(minimal: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[1][0] == 'INC-2026-001-A1: =HYPERLINK("http://x","y")'  # starts with the id
     assert rows[1][5].startswith("'=HYPERLINK(")  # the description starts with the title
+
+
+# ------------------------------------------------------------------ finding the project (issue 17)
+
+NEW = ["new", "--title", "Scanner down", "--severity", "Sev2", "--category", "warehouse"]
+
+
+def test_outside_a_project_every_command_is_a_usage_error(tmp_path: Path, monkeypatch: Any) -> None:
+    empty = tmp_path / "not-a-project"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    message = (
+        f"incident-loop: no mkdocs.yml in {empty.resolve()} or any folder above it: this is not "
+        "an incident-loop project. Run the command inside your project, pass --root DIR, or "
+        "start a project here with `incident-loop init`\n"
+    )
+    for args in (["check"], ["check", "--strict"], ["export", "incidents"], ["summary"],
+                 ["schema"], NEW, ["check", "--root", str(empty)]):  # fmt: skip
+        result = run_cli(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message), args
+    assert list(empty.iterdir()) == []
+
+
+def test_a_project_without_its_incidents_folder_is_a_usage_error(minimal: Path) -> None:
+    shutil.rmtree(minimal / "incidents")
+    message = (
+        f"incident-loop: {minimal / 'mkdocs.yml'}: the incidents folder incidents/ does not "
+        "exist; create it (with its failure-modes.yml), or set the plugin option incidents_dir "
+        "to the folder that holds your incidents\n"
+    )
+    for args in (["check"], ["export", "trends"], ["summary"], NEW):
+        result = run_cli(*args, "--root", str(minimal))
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", message), args
+
+
+def test_every_command_finds_the_project_upward_from_a_subfolder(
+    minimal: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.chdir(minimal / "incidents" / "2026")
+    assert run_cli("check").stdout == "1 incident, 0 errors, 0 warnings\n"
+    assert json.loads(run_cli("export", "incidents").stdout)["incidents"][0]["id"] == "INC-2026-001"
+    assert "properties" in json.loads(run_cli("schema").stdout)
+    assert "INC-2026-001" in run_cli("summary", MINIMAL_INCIDENT).stdout
+    # --root (or -C) names a folder inside the project just as well, in every command
+    monkeypatch.chdir(minimal.parent)
+    for flag in ("--root", "-C"):
+        result = run_cli("check", flag, str(minimal / "docs" / "integrations"))
+        assert (result.exit_code, result.stdout) == (0, "1 incident, 0 errors, 0 warnings\n")
+    both = run_cli("check", str(minimal), "--root", str(minimal / "docs"))
+    assert both.exit_code == 2
+    assert "give the project once" in both.stderr
+
+
+def test_new_from_a_subfolder_writes_into_the_projects_incidents_in_its_time_zone(
+    minimal: Path, monkeypatch: Any
+) -> None:
+    config = minimal / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - incident-loop\n", "  - incident-loop:\n      timezone: Europe/Amsterdam\n"
+        )
+    )
+    monkeypatch.chdir(minimal / "incidents" / "2026")
+    result = run_cli(*NEW, "--started-at", "2026-07-01T09:30")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "incidents/2026/2026-07-01-scanner-down.md\n",
+    )
+    data = read_markdown(minimal / result.stdout.strip(), "x", 1 << 20).data
+    assert (data["id"], data["started_at"]) == ("INC-2026-002", "2026-07-01T09:30:00+02:00")
+    assert (data["detected_at"], data["mitigated_at"]) == ("", "")
+    assert not (minimal / "incidents/2026/incidents").exists()
+
+
+def test_new_started_at_back_dates_the_file_name_and_the_ids_year(minimal: Path) -> None:
+    result = run_cli(*NEW, "--started-at", "2025-12-31T23:30:00-01:00", "--root", str(minimal))
+    # The month of an incident is that of the plugin's zone (UTC here): 2026-01-01T00:30Z
+    assert (result.exit_code, result.stdout) == (0, "incidents/2026/2026-01-01-scanner-down.md\n")
+    data = read_markdown(minimal / result.stdout.strip(), "x", 1 << 20).data
+    assert data["id"] == "INC-2026-002"
+    assert data["started_at"] == "2025-12-31T23:30:00-01:00"  # as the author wrote it
+    result = run_cli(*NEW, "--started-at", "2025-11-28T06:10+01:00", "--root", str(minimal))
+    assert result.stdout == "incidents/2025/2025-11-28-scanner-down.md\n"
+    data = read_markdown(minimal / result.stdout.strip(), "x", 1 << 20).data
+    assert (data["id"], data["started_at"]) == ("INC-2025-001", "2025-11-28T06:10:00+01:00")
+    bad = run_cli(*NEW, "--started-at", "yesterday", "--root", str(minimal))
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "incident-loop new: --started-at 'yesterday': `yesterday` is not a date-time; write it "
+        "like `2026-03-01T09:30:00+01:00`\n"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -18,23 +19,23 @@ from .core.newincident import NewIncidentError, write_new_incident
 from .core.project import CheckResult, check_project
 from .core.prsummary import render_settings_error, render_summary
 from .core.schema import incident_schema
-from .core.settings import ProjectConfig, SettingsError
+from .core.settings import CONFIG_FILE, ProjectConfig, SettingsError, find_project_root
 from .site.exports import render_export
 
 ROOT = click.argument(
-    "root",
+    "root_argument",
+    metavar="[ROOT]",
     required=False,
-    default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 
-
 ROOT_OPTION = click.option(
+    "-C",
     "--root",
-    default=".",
-    show_default=True,
+    "root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The project folder.",
+    help="Run as if started in this folder. The project is the nearest folder at or above it "
+    "that holds mkdocs.yml (default: the current folder), as git finds its repository.",
 )
 
 
@@ -47,13 +48,45 @@ def _checked(config: ProjectConfig) -> CheckResult:
         sys.exit(2)
 
 
-def _config(root: Path) -> ProjectConfig:
+def _usage_error(message: str) -> NoReturn:
+    click.echo(f"incident-loop: {message}", err=True)
+    sys.exit(2)
+
+
+def _project_root(start: Path | None, argument: Path | None = None) -> Path:
+    """The project's folder: the nearest one at or above ``start`` with ``mkdocs.yml``.
+
+    ``argument`` is the positional ROOT that ``check`` and ``schema`` also accept; it means the
+    same as ``--root``.
+    """
+    if argument is not None and start is not None and argument.resolve() != start.resolve():
+        _usage_error(f"give the project once: ROOT {argument} or --root {start}, not both")
+    begin = argument or start or Path.cwd()
+    root = find_project_root(begin)
+    if root is None:
+        _usage_error(
+            f"no {CONFIG_FILE} in {begin.resolve()} or any folder above it: this is not an "
+            "incident-loop project. Run the command inside your project, pass --root DIR, or "
+            "start a project here with `incident-loop init`"
+        )
+    return root
+
+
+def _config(root: Path, *, need_incidents: bool = True) -> ProjectConfig:
     try:
-        return read_project_config(root)
+        config = read_project_config(root)
     except SettingsError as exc:
         for problem in str(exc).splitlines():  # one line per option, as MkDocs prints them
-            click.echo(f"incident-loop: {root / 'mkdocs.yml'}: {problem}", err=True)
+            click.echo(f"incident-loop: {root / CONFIG_FILE}: {problem}", err=True)
         sys.exit(2)
+    incidents = config.paths.incidents_dir
+    if need_incidents and not incidents.is_dir():
+        _usage_error(
+            f"{root / CONFIG_FILE}: the incidents folder {config.paths.relative(incidents)}/ "
+            "does not exist; create it (with its failure-modes.yml), or set the plugin option "
+            "incidents_dir to the folder that holds your incidents"
+        )
+    return config
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,13 +94,16 @@ def _config(root: Path) -> ProjectConfig:
 def main() -> None:
     """Validate, create and export incident records written as markdown.
 
-    Incidents are markdown files with YAML front matter under incidents/. The options of the
-    incident-loop MkDocs plugin are read from ROOT/mkdocs.yml.
+    Incidents are markdown files with YAML front matter under incidents/. Every command works
+    on the project around the current folder (or --root DIR): the nearest folder at or above it
+    that holds mkdocs.yml, whose incident-loop plugin options it reads. Without one, a command
+    exits 2 and says so.
     """
 
 
 @main.command()
 @ROOT
+@ROOT_OPTION
 @click.option(
     "--strict", is_flag=True, help="Fail on warnings too (an incident that needs actions)."
 )
@@ -79,8 +115,11 @@ def main() -> None:
     show_default=True,
     help="text for people, github for GitHub Actions annotations, json for tools.",
 )
-def check(root: Path, strict: bool, output_format: str) -> None:
-    """Check every incident, catalogue page and failure mode of the project in ROOT.
+def check(root_argument: Path | None, root: Path | None, strict: bool, output_format: str) -> None:
+    """Check every incident, catalogue page and failure mode of the project.
+
+    The project is the nearest folder at or above ROOT (or --root, or the current folder) that
+    holds mkdocs.yml; without one, or without its incidents folder, check exits 2.
 
     Prints each problem as PATH:LINE: LEVEL: FIELD: MESSAGE and ends with a summary.
     Exits 1 on errors (and on warnings with --strict), 0 when clean.
@@ -88,10 +127,10 @@ def check(root: Path, strict: bool, output_format: str) -> None:
     \b
     Examples:
       incident-loop check
-      incident-loop check . --strict --format github
-      incident-loop check path/to/project --format json > problems.json
+      incident-loop check --strict --format github
+      incident-loop check --root path/to/project --format json > problems.json
     """
-    result = _checked(_config(root))
+    result = _checked(_config(_project_root(root, root_argument)))
     diagnostics = result.diagnostics
     line = summary(result.project.incident_files, diagnostics)
     if output_format == "json":
@@ -122,6 +161,13 @@ def check(root: Path, strict: bool, output_format: str) -> None:
 @click.option("--partner", "partners", multiple=True, help="A partner slug; repeat for several.")
 @click.option("--site", "sites", multiple=True, help="A warehouse site slug; repeat for several.")
 @click.option("--id", "incident_id", help="Use this id instead of the next free one.")
+@click.option(
+    "--started-at",
+    "started_at",
+    help="When the impact started, like 2026-03-01T09:30 (read in the plugin's timezone) or "
+    "2026-03-01T09:30:00+01:00; dates the file name and the id's year. Without it started_at "
+    "is left for you to fill in.",
+)
 @ROOT_OPTION
 def new(
     title: str,
@@ -131,20 +177,22 @@ def new(
     partners: tuple[str, ...],
     sites: tuple[str, ...],
     incident_id: str | None,
-    root: Path,
+    started_at: str | None,
+    root: Path | None,
 ) -> None:
     """Write a new incident file with the next free id and print its path.
 
-    The file has every required field; fill in the empty ones, then run incident-loop check.
-    An existing file is never overwritten.
+    The file goes into the project's incidents folder, wherever in the project you run it, and
+    has every required field; the times and other values only you know are left empty: fill
+    them in, then run incident-loop check. An existing file is never overwritten.
 
     \b
     Examples:
       incident-loop new --title "DHL labels time out" --severity Sev2 --category integration
       incident-loop new --title "Scanner rejects totes" --severity Sev3 --category warehouse \\
-          --failure-mode wrong-barcode-scanning --site ams-dc1
+          --failure-mode wrong-barcode-scanning --site ams-dc1 --started-at 2026-03-01T09:30
     """
-    config = _config(root)
+    config = _config(_project_root(root))
     try:
         path = write_new_incident(
             config,
@@ -155,6 +203,7 @@ def new(
             partners=partners,
             sites=sites,
             incident_id=incident_id,
+            started_at=started_at,
         )
     except NewIncidentError as exc:
         click.echo(f"incident-loop new: {exc}", err=True)
@@ -179,7 +228,7 @@ def new(
     help="Write to this file instead of standard output.",
 )
 @ROOT_OPTION
-def export(what: str, output_format: str, output: Path | None, root: Path) -> None:
+def export(what: str, output_format: str, output: Path | None, root: Path | None) -> None:
     """Export incidents, actions or monthly trends as JSON or CSV.
 
     The JSON is the same as the site's api/incidents.json, api/actions.json and api/trends.json;
@@ -192,7 +241,7 @@ def export(what: str, output_format: str, output: Path | None, root: Path) -> No
       incident-loop export actions --format csv -o actions.csv
       SOURCE_DATE_EPOCH=1767225600 incident-loop export incidents -o incidents.json
     """
-    config = _config(root)
+    config = _config(_project_root(root))
     result = _checked(config)
     if result.has_errors:
         click.echo(
@@ -218,28 +267,32 @@ def export(what: str, output_format: str, output: Path | None, root: Path) -> No
 
 @main.command()
 @ROOT
-def schema(root: Path) -> None:
+@ROOT_OPTION
+def schema(root_argument: Path | None, root: Path | None) -> None:
     """Print the JSON Schema of an incident's front matter, for editors and pre-commit.
 
-    The allowed severities and categories come from ROOT/mkdocs.yml.
+    The allowed severities and categories come from the project's mkdocs.yml (the nearest one at
+    or above ROOT, --root or the current folder).
 
     \b
     Example:
       incident-loop schema > incident.schema.json
     """
-    document = incident_schema(_config(root).settings)
+    config = _config(_project_root(root, root_argument), need_incidents=False)
+    document = incident_schema(config.settings)
     click.echo(json.dumps(document, indent=2, sort_keys=True))
 
 
 @main.command("summary")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @ROOT_OPTION
-def summary_command(files: tuple[Path, ...], root: Path) -> None:
+def summary_command(files: tuple[Path, ...], root: Path | None) -> None:
     """Print a markdown summary of the incident FILES, for a pull request's job summary.
 
     A table of each valid incident in FILES (id, title, severity, failure mode, the reasons the
     decision rule gives, its actions), then the problems incident-loop check found in FILES.
-    FILES are relative to ROOT, or absolute. Always exits 0: the check is what fails a build.
+    FILES are relative to the project's folder, or absolute. Exits 0 whatever the incidents
+    hold (the check is what fails a build), 2 outside a project.
 
     \b
     Examples:
@@ -247,8 +300,12 @@ def summary_command(files: tuple[Path, ...], root: Path) -> None:
       git diff -z --name-only --diff-filter=AM origin/main...HEAD -- incidents/ \\
           | xargs -0 incident-loop summary >> "$GITHUB_STEP_SUMMARY"
     """
+    root = _project_root(root)
     try:
-        result = check_project(read_project_config(root))
+        config = read_project_config(root)
+        if not config.paths.incidents_dir.is_dir():
+            _config(root)  # exits 2 with the message
+        result = check_project(config)
     except SettingsError as exc:
         click.echo(render_settings_error(str(exc)), nl=False)
         return

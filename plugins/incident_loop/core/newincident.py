@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from .records import parse_date_time
 from .settings import ProjectConfig
 from .sources import NOT_INCIDENTS, find_markdown, read_markdown
 from .validate import did_you_mean, load_project
@@ -82,8 +83,16 @@ def write_new_incident(
     partners: Sequence[str] = (),
     sites: Sequence[str] = (),
     incident_id: str | None = None,
+    started_at: str | None = None,
     now: dt.datetime | None = None,
 ) -> Path:
+    """Write the incident file and return its path.
+
+    ``started_at`` (when the impact started, as the author knows it) back-dates the file name,
+    the id's year and ``started_at``; without it ``started_at`` is left empty like
+    ``detected_at`` and ``mitigated_at``: a time the author does not fill in must not pass the
+    check as "now" and record a 0-minute incident.
+    """
     settings = config.settings
     if severity not in settings.severities:
         raise NewIncidentError(
@@ -96,7 +105,10 @@ def write_new_incident(
     if not title.strip():
         raise NewIncidentError("--title must not be empty", 2)
     _check_slugs(config, failure_mode, partners, sites)
-    moment = (now or dt.datetime.now(settings.zone)).astimezone(settings.zone)
+    started: dt.datetime | None = None
+    if started_at is not None:
+        started = _started(started_at, settings.zone)
+    moment = (started or now or dt.datetime.now(settings.zone)).astimezone(settings.zone)
     moment = moment.replace(second=0, microsecond=0)
     ids = existing_ids(config)
     if incident_id is None:
@@ -130,7 +142,8 @@ def write_new_incident(
         failure_mode=failure_mode or "",
         partners=list(partners),
         sites=list(sites),
-        started_at=moment.isoformat(),
+        started_at=started.replace(microsecond=0).isoformat() if started is not None else "",
+        now=moment.isoformat(),
     )
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -147,3 +160,12 @@ def write_new_incident(
             f"cannot write {config.paths.relative(path)}: {exc.strerror or exc}", 1
         ) from None
     return path
+
+
+def _started(value: str, zone: dt.tzinfo) -> dt.datetime:
+    """``--started-at`` as a date-time; without an offset it is read in the plugin's time zone."""
+    try:
+        moment = parse_date_time(value, zone)
+    except ValueError as exc:  # pydantic's custom error is a ValueError
+        raise NewIncidentError(f"--started-at {value!r}: {exc}", 2) from None
+    return moment

@@ -17,6 +17,18 @@ from zoneinfo import ZoneInfo
 
 PLUGIN_NAME = "incident-loop"
 DEFAULT_ID_PATTERN = r"INC-\d{4}-\d{3,}"
+#: The file that marks a project's root, as ``.git`` marks a repository's.
+CONFIG_FILE = "mkdocs.yml"
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``mkdocs.yml``, looking upward as
+    git looks for its repository; ``None`` when there is none up to the file system's root."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
 
 
 class SettingsError(Exception):
@@ -79,7 +91,8 @@ class Settings:
 
     @property
     def id_regex(self) -> re.Pattern[str]:
-        return re.compile(self.id_pattern)
+        """``id_pattern`` with ASCII classes: ``\\d`` is ``[0-9]``, not any Unicode digit."""
+        return re.compile(self.id_pattern, re.ASCII)
 
     def current_date(self) -> dt.date:
         """Today for overdue marks: ``SOURCE_DATE_EPOCH``, else the ``today`` option, else UTC now."""
