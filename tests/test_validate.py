@@ -992,3 +992,132 @@ def test_bad_plugin_option_is_a_usage_error(minimal: Path) -> None:
         "Plugin 'incident-loop' option 'timezone': `Mars/Olympus` is not a time zone name"
         in result.stderr
     )
+
+
+# ------------------------------------------------------------------ issue 17: ids and references
+
+
+def test_a_yaml_error_in_one_file_is_reported_once_and_its_refs_are_not_wrong(
+    minimal: Path,
+) -> None:
+    """The file that declares INC-2026-001-A1 cannot be read: the other file's `ref` to it and
+    its `recurrence_of` are not called unknown (no wrong "did you mean"), only the YAML error."""
+    rel = _read_first(minimal, "INC-2026-001", "INC-2026-001-A1")
+    path = minimal / P
+    path.write_text(path.read_text().replace("severity: Sev2", "severity: [Sev2"))
+    code, diagnostics = check_json(minimal)
+    assert code == 1
+    assert [(d["path"], d["field"]) for d in diagnostics] == [(P, "yaml")]
+    assert "did you mean" not in diagnostics[0]["message"]
+    # fixed, the references hold again
+    path.write_text(path.read_text().replace("severity: [Sev2", "severity: Sev2"))
+    assert check_json(minimal) == (0, []), rel
+
+
+@pytest.mark.parametrize(
+    ("pattern", "incident_id", "message"),
+    [
+        (
+            ".+",
+            "../../../../tmp/x",
+            "`../../../../tmp/x` cannot be a page address: an id holds only ASCII letters, "
+            "digits, `.`, `_` and `-`, starting with a letter or digit, like INC-2026-007",
+        ),
+        (
+            ".+",
+            "..",
+            "`..` cannot be a page address: an id holds only ASCII letters, digits, `.`, `_` "
+            "and `-`, starting with a letter or digit, like INC-2026-007",
+        ),
+        (
+            ".+",
+            "INC 2026 001",
+            "`INC 2026 001` cannot be a page address: an id holds only ASCII letters, digits, "
+            "`.`, `_` and `-`, starting with a letter or digit, like INC-2026-007",
+        ),
+        (
+            None,  # the default pattern's \d means [0-9]: Arabic-Indic digits are refused
+            "INC-٢٠٢٦-001",
+            "`INC-٢٠٢٦-001` cannot be a page address: an id holds only ASCII letters, digits, "
+            "`.`, `_` and `-`, starting with a letter or digit, like INC-2026-007",
+        ),
+        (
+            r"INC-\d{4}-\d{3,}",
+            "INC-2026-٠٠١",
+            "`INC-2026-٠٠١` cannot be a page address: an id holds only ASCII letters, digits, "
+            "`.`, `_` and `-`, starting with a letter or digit, like INC-2026-007",
+        ),
+    ],
+)
+def test_ids_that_become_paths_are_ascii_whatever_the_pattern(
+    minimal: Path, pattern: str | None, incident_id: str, message: str
+) -> None:
+    if pattern is not None:
+        config = minimal / "mkdocs.yml"
+        config.write_text(
+            config.read_text().replace(
+                "  - incident-loop\n", f"  - incident-loop:\n      id_pattern: '{pattern}'\n"
+            )
+        )
+    path = minimal / P
+    path.write_text(path.read_text().replace("id: INC-2026-001", f'id: "{incident_id}"'))
+    code, diagnostics = check_json(minimal)
+    assert code == 1
+    assert [(d["line"], d["field"], d["message"]) for d in diagnostics] == [(2, "id", message)]
+    assert not (minimal / "tmp").exists()
+
+
+def test_the_default_pattern_refuses_unicode_digits_as_a_pattern_mismatch_too() -> None:
+    from incident_loop.core.settings import DEFAULT_ID_PATTERN, Settings
+
+    fields = {name: None for name in Settings.__dataclass_fields__}
+    settings = Settings(**{**fields, "id_pattern": DEFAULT_ID_PATTERN})  # type: ignore[arg-type]
+    assert settings.id_regex.fullmatch("INC-2026-001")
+    assert not settings.id_regex.fullmatch("INC-2026-٠٠١")
+
+
+def test_action_ids_are_unique_ignoring_case_and_safe(minimal: Path, edit) -> None:
+    text = (minimal / P).read_text().replace("INC-2026-001", "INC-2026-002")
+    (minimal / "incidents/2026/2026-03-01-other.md").write_text(
+        text.replace("  - title: Idempotency", "  - id: ops-1\n    title: Idempotency")
+    )
+    edit(minimal, P, [("  - title: Idempotency keys on label creation",
+                       "  - id: OPS-1\n    title: Idempotency keys on label creation")])  # fmt: skip
+    _code, diagnostics = check_json(minimal)
+    assert [(d["path"], d["line"], d["field"], d["message"]) for d in diagnostics] == [
+        (
+            "incidents/2026/2026-03-01-other.md",
+            23,
+            "actions[0].id",
+            f"the action id `ops-1` is already used in {P}:23 (as `OPS-1`: ids differ in more "
+            "than case); give this action its own `id`",
+        )
+    ]
+    edit(minimal, P, [("  - id: OPS-1", '  - id: "OPS 1/../x"')])
+    _code, diagnostics = check_json(minimal)
+    assert [(d["path"], d["line"], d["field"], d["message"]) for d in diagnostics] == [
+        (
+            P,
+            23,
+            "actions[0].id",
+            "`OPS 1/../x` cannot be an anchor on the action register: an action id holds only "
+            "ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit, like "
+            "INC-2026-007-A1",
+        )
+    ]
+
+
+def test_an_incident_cannot_ref_its_own_action(minimal: Path, edit) -> None:
+    edit(minimal, P, [("      - Retried label requests never create a second label",
+                       "      - Retried label requests never create a second label\n"
+                       "  - ref: INC-2026-001-A1")])  # fmt: skip
+    code, diagnostics = check_json(minimal)
+    assert code == 1
+    assert [(d["line"], d["field"], d["message"]) for d in diagnostics] == [
+        (
+            30,
+            "actions[1].ref",
+            "`INC-2026-001-A1` is an action of this incident; an incident lists its own actions "
+            "once, and `ref` lists an action that another incident declared",
+        )
+    ]

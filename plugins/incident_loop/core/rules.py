@@ -375,3 +375,17 @@ def safe_href(url: str) -> str | None:
     its scheme is one of :data:`SAFE_URL_SCHEMES` (in any case), else ``None`` (``javascript:``,
     ``data:``, no scheme at all): what may become an ``href``."""
     return url.strip() if url_scheme(url) in SAFE_URL_SCHEMES else None
+
+
+# --------------------------------------------------------------------------- ids on the site
+
+#: SPEC section 3.2: an incident id or an action id becomes a folder, a file name and an anchor
+#: on the site, so it holds only ASCII letters, digits, `.`, `_` and `-`, starts with a letter or
+#: a digit (no `..`), whatever `id_pattern` allows.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
+SAFE_ID_CHARACTERS = "ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+
+
+def is_safe_id(value: str) -> bool:
+    """An id that can be a path and an anchor on the site as it is written (SPEC section 3.2)."""
+    return SAFE_ID.fullmatch(value) is not None

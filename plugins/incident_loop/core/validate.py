@@ -39,7 +39,7 @@ from .records import (
     parse_date_time,
     validated,
 )
-from .rules import default_action_id
+from .rules import SAFE_ID_CHARACTERS, default_action_id, is_safe_id
 from .settings import DEFAULT_ID_PATTERN, ProjectConfig
 from .sources import (
     NOT_INCIDENTS,
@@ -167,6 +167,8 @@ def _literal_choices(error: Any) -> list[str]:
 
 
 def _type_message(kind: str, value: Any, error: Any) -> str:
+    if kind == "date_time" and isinstance(value, str) and not value.strip():
+        return f"is empty; write the date-time with its offset, like `{_EXAMPLES['started_at']}`"
     if value is None and kind.endswith("_type"):
         return "is empty; write a value or remove the line"
     if kind == "string_type":
@@ -220,6 +222,8 @@ def load_project(config: ProjectConfig) -> Project:
             source = read_markdown(path, rel, settings.max_file_size)
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
+                if source.problems:  # its ids and actions are unknown: see _SeenIncidents
+                    seen.unreadable.append(rel)
                 continue
             record = _check_incident(project, source, seen, context)
             if record is not None:
@@ -266,6 +270,10 @@ class _SeenIncidents:
     actions: list[tuple[SourceFile, KeyPath, str]] = field(default_factory=list)
     declared: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Incident files whose front matter could not be read (reported once, where they are):
+    #: an id or action that no other file declares may be declared there, so a reference to
+    #: it is not reported as wrong, only left out of the analysis until that file is fixed.
+    unreadable: list[str] = field(default_factory=list)
 
     def add(self, source: SourceFile, incident_id: Any, started: dt.datetime | None) -> None:
         if isinstance(incident_id, str) and incident_id not in self.first:
@@ -422,7 +430,15 @@ def _check_incident(
     seen.add(source, incident_id, started)
 
     if isinstance(incident_id, str) and incident_id.strip():
-        if not settings.id_regex.fullmatch(incident_id):
+        if not is_safe_id(incident_id):
+            out.append(
+                source.error(
+                    ("id",),
+                    f"`{incident_id}` cannot be a page address: an id holds only "
+                    f"{SAFE_ID_CHARACTERS}, like INC-2026-007",
+                )
+            )
+        elif not settings.id_regex.fullmatch(incident_id):
             example = " (like INC-2026-007)" if settings.id_pattern == DEFAULT_ID_PATTERN else ""
             out.append(
                 source.error(
@@ -503,6 +519,7 @@ def _check_incident(
         isinstance(incident_id, str)
         and seen.first.get(incident_id) is source
         and settings.id_regex.fullmatch(incident_id) is not None
+        and is_safe_id(incident_id)
     )
     for index, entry in enumerate(_list(data.get("actions"))):
         if not isinstance(entry, dict):
@@ -512,6 +529,15 @@ def _check_incident(
                 seen.refs.append((source, index, entry["ref"]))
             continue
         explicit = entry.get("id")
+        if isinstance(explicit, str) and explicit and not is_safe_id(explicit):
+            out.append(
+                source.error(
+                    ("actions", index, "id"),
+                    f"`{explicit}` cannot be an anchor on the action register: an action id "
+                    f"holds only {SAFE_ID_CHARACTERS}, like INC-2026-007-A1",
+                )
+            )
+            continue
         action_id = str(explicit or default_action_id(str(incident_id), index + 1))
         seen.declared.add(action_id)
         if explicit or id_is_sound:  # a default id changes once the incident id is fixed
@@ -651,7 +677,8 @@ def _check_recurrences(seen: _SeenIncidents) -> set[str]:
                 out,
             )
         if out:
-            seen.diagnostics.extend(out)
+            if not seen.unreadable or value in seen.first:
+                seen.diagnostics.extend(out)
             broken.add(source.rel)
     return broken
 
@@ -663,12 +690,16 @@ def _check_actions(project: Project, seen: _SeenIncidents) -> set[str]:
     Checked on the entries as written in every incident file, valid or not, so that one run
     reports these problems next to the others of the same file.
     """
-    first: dict[str, tuple[SourceFile, KeyPath]] = {}
+    # Unique ignoring case: an action id is an anchor and a file name on the site, and both
+    # are matched without case by browsers on some systems and by case-insensitive disks.
+    first: dict[str, tuple[SourceFile, KeyPath, str]] = {}
     broken: set[str] = set()
     for source, key_path, action_id in seen.actions:
-        if action_id in first:
-            where, where_path = first[action_id]
+        key = action_id.casefold()
+        if key in first:
+            where, where_path, taken = first[key]
             id_path = (*key_path, "id")
+            spelled = "" if taken == action_id else f" (as `{taken}`: ids differ in more than case)"
             seen.diagnostics.append(
                 Diagnostic(
                     source.rel,
@@ -676,14 +707,26 @@ def _check_actions(project: Project, seen: _SeenIncidents) -> set[str]:
                     "error",
                     field_name(id_path),
                     f"the action id `{action_id}` is already used in {where.rel}:"
-                    f"{where.line(where_path)}; give this action its own `id`",
+                    f"{where.line(where_path)}{spelled}; give this action its own `id`",
                 )
             )
             broken.add(source.rel)
         else:
-            first[action_id] = (source, key_path)
+            first[key] = (source, key_path, action_id)
     for source, index, ref in seen.refs:
-        if ref not in seen.declared:
+        declared_by = first.get(ref.casefold())
+        if declared_by is not None and declared_by[0] is source and declared_by[2] == ref:
+            seen.diagnostics.append(
+                source.error(
+                    ("actions", index, "ref"),
+                    f"`{ref}` is an action of this incident; an incident lists its own actions "
+                    "once, and `ref` lists an action that another incident declared",
+                )
+            )
+            broken.add(source.rel)
+        elif ref not in seen.declared and seen.unreadable:
+            broken.add(source.rel)  # perhaps declared in an unreadable file
+        elif ref not in seen.declared:
             seen.diagnostics.append(
                 source.error(
                     ("actions", index, "ref"),
