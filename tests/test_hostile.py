@@ -89,7 +89,7 @@ H = {
         "mode-title",
         "other-mode-title",
         "mode-description",
-        "action-id",
+        "partner-tag",
     )
 }
 #: Values that are valid links or e-mail addresses but try to end the attribute they are put in.
@@ -130,7 +130,7 @@ actions:
     ticket: {q(H["ticket"])}
     acceptance:
       - {q(H["acceptance"])}
-  - id: {q(H["action-id"])}
+  - id: Ops.follow_up-1
     title: Link to the ticket
     type: process
     owner: team-integrations
@@ -162,6 +162,7 @@ escalation:
     contact: "javascript:alert('contact-url')"
 known_failure_modes: [label-api-timeouts, inventory-mismatch]
 runbooks: [label-failover]
+tags: [{q(H["partner-tag"])}, {q(H["tag"])}]
 ---
 
 # DHL Parcel
@@ -215,7 +216,6 @@ TAGS_PAGE = "# Tags\n\n<!-- material/tags -->\n"
 #: Built page -> the hostile values it must show as text.
 INCIDENT_FIELDS = [
     *INCIDENT_KEYS,
-    "action-id",
     "partner-name",
     "site-name",
     "runbook-title",
@@ -247,7 +247,6 @@ EXPECTED = {
     ],
     "actions/index.html": [
         *OPEN_ACTION_FIELDS,
-        "action-id",
         "wont-do-title",
         "wont-do-owner",
         "reason",
@@ -255,7 +254,7 @@ EXPECTED = {
     "backlog/index.html": ["incident-title", "action-title", "action-owner"],
     "trends/index.html": ["mode-title"],
     "index.html": ["incident-title", "mode-title", *OPEN_ACTION_FIELDS],
-    "tags/index.html": ["tag"],
+    "tags/index.html": ["tag", "partner-tag"],
 }
 
 
@@ -379,6 +378,15 @@ def test_hostile_value_is_shown_as_text(hostile_site: Path, page: str, key: str)
     """The whole value is visible, once escaped: not dropped, not run, not escaped twice."""
     text = "".join(scan(hostile_site / page).text)
     assert H[key] in text, f"{page} does not show the {key} value as text"
+
+
+def test_a_tag_on_an_incident_and_a_partner_page_is_one_tag(hostile_site: Path) -> None:
+    page = (hostile_site / "tags/index.html").read_text(encoding="utf-8")
+    sections = page.split('<h2 id="tag:')[1:]
+    assert len(sections) == 2  # "tag" (incident and partner) and "partner-tag"
+    shared = [s for s in sections if s.startswith("lttitlegtltscriptgtalertquottagquot")]
+    assert len(shared) == 1
+    assert "../incidents/INC-2026-001/" in shared[0] and "../integrations/dhl/" in shared[0]
 
 
 def test_no_value_is_escaped_twice(hostile_site: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -33,6 +33,7 @@ from .site.render import (
     Renderer,
     environment,
     insert_section,
+    meta_tags,
     meta_title,
 )
 from .site.urls import CATALOGUE_KINDS, Urls, incident_src
@@ -127,10 +128,30 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         url = edit_url(self.project_config, facts.record.source.rel)
         return self.renderer.incident_markdown(facts, url)
 
+    # First, before mkdocs-macros (0) and Material's tags plugin (-50) read the front matter.
+    @event_priority(100)
+    def _escape_front_matter(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """The theme and the tags plugin print these keys unescaped: make them safe text on
+        every catalogue page, as on the generated pages (a runbook's `title` is also its page
+        title); the tags as on incident pages, so that one tag on both is one tag."""
+        if self.renderer is None or page.file.generated_by is not None:
+            return markdown
+        if not self.renderer.is_catalogue_page(page.file.src_uri, self.user_indexes):
+            return markdown
+        for key in ("title", "description", "subtitle"):
+            if key in page.meta:
+                page.meta[key] = meta_title(str(page.meta[key]))
+        tags = page.meta.get("tags")
+        if isinstance(tags, list):  # anything else is Material's to report
+            page.meta["tags"] = meta_tags(tags)
+        return markdown
+
     # After mkdocs-macros (priority 0) has rendered the page: the generated sections hold
     # front-matter text, which must never be evaluated as a template.
     @event_priority(-50)
-    def on_page_markdown(
+    def _add_catalogue_section(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.renderer is None or page.file.generated_by is not None:
@@ -138,12 +159,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         section = self.renderer.catalogue_section(page.file.src_uri, self.user_indexes)
         if section is None:
             return markdown
-        for key in ("title", "description", "subtitle"):
-            # The theme prints these keys unescaped: make them safe text, like those of the
-            # generated pages (a runbook's `title` is also the page title).
-            if key in page.meta:
-                page.meta[key] = meta_title(str(page.meta[key]))
         return insert_section(markdown, section)
+
+    on_page_markdown = CombinedEvent(_escape_front_matter, _add_catalogue_section)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,6 +114,15 @@ def meta_title(text: str) -> str:
     return html.escape(text.replace("<", "‹").replace(">", "›"), quote=True)
 
 
+def meta_tags(tags: Iterable[object]) -> list[str]:
+    """Tags for Material's tags plugin, which prints them unescaped: each escaped, each once.
+
+    The one place tags are made safe, for incident pages and catalogue pages alike, so that the
+    same tag written on both is one tag on the tags page.
+    """
+    return [html.escape(str(tag), quote=True) for tag in dict.fromkeys(tags)]
+
+
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter written as JSON (a subset of YAML), keys sorted."""
     return "---\n" + json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
@@ -191,7 +200,7 @@ class Renderer:
         meta = {
             "title": meta_title(f"{incident.id}: {incident.title}"),
             "description": meta_title(incident.symptoms[:200]),
-            "tags": [html.escape(t, quote=True) for t in dict.fromkeys(incident.tags)],
+            "tags": meta_tags(incident.tags),
             "render_macros": False,
         }
         header = self.render(
@@ -245,6 +254,16 @@ class Renderer:
         ``index.md``."""
         return self.render(
             f"{kind}_index.md.j2", self.catalogue_src(kind, ""), standalone=standalone
+        )
+
+    def is_catalogue_page(self, src: str, user_indexes: Collection[str]) -> bool:
+        """Whether ``src`` is a hand-written page that :meth:`catalogue_section` adds to."""
+        if src in user_indexes:
+            return True
+        slug = src.rpartition("/")[2].removesuffix(".md")
+        return any(
+            self.catalogue_src(kind, slug) == src and slug in slugs
+            for kind, (_folder, slugs) in self._catalogue.items()
         )
 
     def catalogue_section(self, src: str, user_indexes: Collection[str]) -> str | None:
