@@ -40,11 +40,11 @@ def minimal(tmp_path: Path) -> Path:
 
 
 def sample_copy(tmp_path: Path) -> Path:
-    """A copy of this repository's sample project: mkdocs.yml, overrides, docs and incidents."""
+    """A copy of this repository's sample project: mkdocs.yml, docs and incidents."""
     root = tmp_path / "sample"
     root.mkdir()
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("overrides", "docs", "incidents"):
+    for folder in ("docs", "incidents"):
         shutil.copytree(REPO / folder, root / folder)
     return root
 

@@ -21,6 +21,19 @@ PREFIX = "Plugin 'incident-loop' option"
 
 # (option, its YAML value, the message after "Plugin 'incident-loop' option '<option>': ")
 BAD_OPTIONS = [
+    (
+        "ticket_url",
+        "https://acme.atlassian.net/browse/",
+        "`https://acme.atlassian.net/browse/` has no `{ticket}` for the ticket key; write it "
+        "like `https://acme.atlassian.net/browse/{ticket}`",
+    ),
+    (
+        "ticket_url",
+        '"javascript:alert(1)//{ticket}"',
+        "`javascript:alert(1)//{ticket}` must start with https:// and a host name, like "
+        "`https://acme.atlassian.net/browse/{ticket}`",
+    ),
+    ("repo_facts", "maybe", "Expected type: <class 'bool'> but received: <class 'str'>"),
     ("id_pattern", '"("', "`(` is not a regular expression: missing ), unterminated subpattern"),
     ("id_pattern", '"a{4294967296}"', "`a{4294967296}` is not a regular expression"),
     ("id_pattern", "[INC]", "must be a regular expression, like `INC-\\d{4}-\\d{3,}`, not a list"),

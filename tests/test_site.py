@@ -318,3 +318,53 @@ def test_every_generated_page_has_one_title(minimal: Path) -> None:
     ):
         html = (site / page / "index.html").read_text()
         assert html.count("<h1") == 1, page
+
+
+# ------------------------------------------------------------------ issue 17: other hosts, tickets
+
+SOURCE_COMPONENT = 'data-md-component="source"'
+
+
+def _set_plugin_options(root: Path, options: str) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - incident-loop\n" in text
+    config.write_text(text.replace("  - incident-loop\n", f"  - incident-loop:\n{options}"))
+
+
+def test_the_header_asks_no_other_host_for_repository_facts_by_default(minimal: Path) -> None:
+    """With repo_url set, Material's header component fetches stars from api.github.com."""
+    site = build_site(minimal)
+    for page in (site / "index.html", site / "incidents/INC-2026-001/index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'href="https://github.com/example/ops"' in html  # the link stays
+        assert SOURCE_COMPONENT not in html
+
+
+def test_repo_facts_turns_materials_repository_facts_back_on(minimal: Path) -> None:
+    _set_plugin_options(minimal, "      repo_facts: true\n")
+    html = (build_site(minimal) / "index.html").read_text(encoding="utf-8")
+    assert SOURCE_COMPONENT in html
+
+
+def test_a_custom_dir_partial_wins_over_the_plugins(minimal: Path) -> None:
+    partial = minimal / "overrides/partials/source.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text('<a class="md-source" href="#">our own source partial</a>\n')
+    config = minimal / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n")
+    )
+    html = (build_site(minimal) / "index.html").read_text(encoding="utf-8")
+    assert "our own source partial" in html and SOURCE_COMPONENT not in html
+
+
+def test_ticket_url_makes_ticket_keys_links(minimal: Path, edit) -> None:
+    edit(
+        minimal, MINIMAL_INCIDENT, [("    priority: P1", "    priority: P1\n    ticket: OPS-12/3")]
+    )
+    html = (build_site(minimal) / "actions/index.html").read_text(encoding="utf-8")
+    assert "<td>OPS-12/3</td>" in html  # no ticket_url: the key as text
+    _set_plugin_options(minimal, "      ticket_url: https://acme.atlassian.net/browse/{ticket}\n")
+    html = (build_site(minimal) / "actions/index.html").read_text(encoding="utf-8")
+    assert '<td><a href="https://acme.atlassian.net/browse/OPS-12%2F3">OPS-12/3</a></td>' in html

@@ -326,6 +326,27 @@ class PeakPeriods(_Option[list[PeakPeriod]]):
         )
 
 
+class TicketUrl(_Option[str | None]):
+    """A link template for ticket keys: an http(s) URL with ``{ticket}`` where the key goes."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def check(self, value: object) -> str:
+        example = "like `https://acme.atlassian.net/browse/{ticket}`"
+        if not isinstance(value, str):
+            raise ValidationError(f"must be a link {example}, not {_shown(value)}")
+        if "{ticket}" not in value:
+            raise ValidationError(
+                f"`{_escaped(value)}` has no `{{ticket}}` for the ticket key; write it {example}"
+            )
+        if not re.match(r"https?://[^/{}]+/", value, re.IGNORECASE):
+            raise ValidationError(
+                f"`{_escaped(value)}` must start with https:// and a host name, {example}"
+            )
+        return value
+
+
 class IncidentLoopConfig(Config):  # type: ignore[no-untyped-call]
     """SPEC section 9. Each option checks its own value; the options that must agree with
     ``severities`` check that after all are valid."""
@@ -345,6 +366,11 @@ class IncidentLoopConfig(Config):  # type: ignore[no-untyped-call]
     peak_periods = PeakPeriods()
     today = c.Optional(Day())
     max_file_size = WholeNumber(1024 * 1024, minimum=1, unit="bytes")
+    ticket_url = TicketUrl()
+    #: Material's repository facts (stars, forks, latest release) in the header, which its
+    #: JavaScript fetches from api.github.com on every page view; off, the site loads nothing
+    #: from other hosts. Only the MkDocs plugin reads it.
+    repo_facts = c.Type(bool, default=False)
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """MkDocs' validation, reporting every bad option rather than the first, and an unknown

@@ -70,6 +70,13 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         for target, asset in ((config.extra_css, ASSET_CSS), (config.extra_javascript, ASSET_JS)):
             if asset not in target:
                 target.append(asset)
+        if not self.config.repo_facts and config.theme.name == "material":
+            # Our partials/source.html, after the user's custom_dir (theirs wins) and before
+            # Material's: the header links to the repository without asking api.github.com.
+            theme_dir = str(resources.files("incident_loop") / "theme")
+            if theme_dir not in config.theme.dirs:
+                position = 1 if config.theme.custom_dir else 0
+                config.theme.dirs.insert(position, theme_dir)
         return config
 
     # Last: other plugins have added their files, and ours replace nothing unexpectedly.

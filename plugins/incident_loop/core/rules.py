@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, overload
+from urllib.parse import quote
 
 from .diagnostics import number_text
 
@@ -375,6 +376,17 @@ def safe_href(url: str) -> str | None:
     its scheme is one of :data:`SAFE_URL_SCHEMES` (in any case), else ``None`` (``javascript:``,
     ``data:``, no scheme at all): what may become an ``href``."""
     return url.strip() if url_scheme(url) in SAFE_URL_SCHEMES else None
+
+
+def ticket_href(ticket: str, ticket_url: str | None) -> str | None:
+    """SPEC section 3.2, ``ticket``: where an action's ticket links to. A URL is its own link
+    (when its scheme is safe); a key like ``OPS-123`` links through the ``ticket_url`` option
+    (``https://acme.atlassian.net/browse/{ticket}``), the key URL-encoded; else no link."""
+    if url_scheme(ticket):
+        return safe_href(ticket)
+    if ticket_url is None or not ticket.strip():
+        return None
+    return ticket_url.replace("{ticket}", quote(ticket.strip(), safe=""))
 
 
 # --------------------------------------------------------------------------- ids on the site

@@ -68,6 +68,8 @@ class Settings:
     peak_periods: tuple[PeakPeriod, ...]
     today: dt.date | None
     max_file_size: int
+    #: ``https://acme.atlassian.net/browse/{ticket}``: a ticket key becomes a link.
+    ticket_url: str | None = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Settings:

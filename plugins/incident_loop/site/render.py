@@ -101,6 +101,10 @@ class View:
             return project.runbooks[slug].data.title
         return slug
 
+    def ticket_href(self, ticket: str) -> str | None:
+        """An action's ticket as a link: a URL, or a key through the ``ticket_url`` option."""
+        return rules.ticket_href(ticket, self.model.project.settings.ticket_url)
+
     @staticmethod
     def contact_href(contact: str) -> str | None:
         """Where an escalation contact links to: an address gets ``mailto:``."""
