@@ -368,3 +368,27 @@ def test_new_started_at_back_dates_the_file_name_and_the_ids_year(minimal: Path)
         "incident-loop new: --started-at 'yesterday': `yesterday` is not a date-time; write it "
         "like `2026-03-01T09:30:00+01:00`\n"
     )
+
+
+def test_terminal_escape_sequences_are_shown_escaped(minimal: Path) -> None:
+    """A value that would clear the screen or hide an OSC 8 link reaches the terminal as text."""
+    path = minimal / P
+    path.write_text(
+        path.read_text().replace(
+            "severity: Sev2",
+            'severity: "\\e[2J\\e]8;;https://evil.example\\aSev2\\e]8;;\\a\\u202e"',
+        )
+    )
+    shown = "`\\x1b[2J\\x1b]8;;https://evil.example\\x07Sev2\\x1b]8;;\\x07\\u202e`"
+    text = run_cli("check", str(minimal))
+    assert text.stdout.splitlines()[0] == (
+        f"{P}:4: error: severity: {shown} is not one of Sev1, Sev2, Sev3 "
+        "(the plugin option `severities` lists them)"
+    )
+    github = run_cli("check", str(minimal), "--format", "github")
+    assert github.stdout == (
+        f"::error file={P},line=4,title=severity::{shown} is not one of Sev1, Sev2, Sev3 "
+        "(the plugin option `severities` lists them)\n"
+    )
+    for output in (text.stdout, github.stdout):
+        assert not any(ch in output for ch in "\x1b\x07\u202e")

@@ -368,3 +368,12 @@ def test_ticket_url_makes_ticket_keys_links(minimal: Path, edit) -> None:
     _set_plugin_options(minimal, "      ticket_url: https://acme.atlassian.net/browse/{ticket}\n")
     html = (build_site(minimal) / "actions/index.html").read_text(encoding="utf-8")
     assert '<td><a href="https://acme.atlassian.net/browse/OPS-12%2F3">OPS-12/3</a></td>' in html
+
+
+def test_a_file_name_with_spaces_is_url_encoded_in_the_edit_link(minimal: Path) -> None:
+    (minimal / MINIMAL_INCIDENT).rename(minimal / "incidents/2026/DHL label #1 100%.md")
+    html = (build_site(minimal) / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    assert (
+        'href="https://github.com/example/ops/edit/main/incidents/2026/DHL%20label%20%231%20100%25.md"'
+        in html
+    )

@@ -21,20 +21,13 @@ class Diagnostic:
     message: str
 
     def __post_init__(self) -> None:
-        # One problem, one line: a value quoted in a message may contain line breaks.
-        for name in ("field", "message"):
+        # One problem, one line, and nothing a terminal would act on: a value quoted in a
+        # message may hold line breaks, escape sequences (`\x1b[2J` clears the screen, OSC 8
+        # makes hidden links) or other control characters; they are shown escaped.
+        for name in ("path", "field", "message"):
             value = getattr(self, name)
-            if any(ch in value for ch in "\n\r\t\x0b\x0c"):
-                cleaned = value.replace("\r\n", "\n")
-                for ch, shown in (
-                    ("\n", "\\n"),
-                    ("\r", "\\r"),
-                    ("\t", "\\t"),
-                    ("\x0b", "\\v"),
-                    ("\x0c", "\\f"),
-                ):
-                    cleaned = cleaned.replace(ch, shown)
-                object.__setattr__(self, name, cleaned)
+            if not value.isprintable():
+                object.__setattr__(self, name, shown_escaped(value))
 
     def text(self) -> str:
         return f"{self.path}:{self.line}: {self.level}: {self.field}: {self.message}"
@@ -46,6 +39,24 @@ class Diagnostic:
             f"::{self.level} file={_escape_property(self.path)},line={self.line},title={title}::"
             f"{_escape_data(self.message)}"
         )
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x0b": "\\v", "\x0c": "\\f"}
+
+
+def shown_escaped(text: str) -> str:
+    """``text`` with every control or format character written as an escape (``\\n``,
+    ``\\x1b``, ``\\u202e``), so that it reaches a terminal or a log as plain characters.
+
+    Printable text, spaces and letters of any script, stay as they are.
+    """
+    text = text.replace("\r\n", "\n")
+    return "".join(
+        ch
+        if ch.isprintable() or ch == " "
+        else _NAMED.get(ch) or ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def _escape_data(value: str) -> str:

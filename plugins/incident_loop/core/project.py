@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .analyse import Analysis, analyse
 from .diagnostics import Diagnostic, sort_diagnostics
@@ -80,4 +80,5 @@ def edit_url(config: ProjectConfig, source: str) -> str | None:
         base = ""
     prefix = "" if absolute else (config.repo_url or "").rstrip("/") + "/"
     base = base.strip("/") if not absolute else base
-    return prefix + (base + "/" if base else "") + source
+    # A file name with spaces or other reserved characters is URL-encoded; the slashes stay.
+    return prefix + (base + "/" if base else "") + quote(source, safe="/")
