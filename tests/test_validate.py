@@ -36,7 +36,11 @@ P = MINIMAL_INCIDENT
 
 # (case id, [(old line, new lines)], [(line, field, words of the message)])
 CASES = [
-    ("missing-id", [("id: INC-2026-001", "")], [(1, "id", "is required; add `id: INC-2026-001`")]),
+    (
+        "missing-id",  # INC-2026-001 was this file's, INC-2026-002 is taken: the next free id
+        [("id: INC-2026-001", "")],
+        [(1, "id", "is required; add `id: INC-2026-003` (the next free id)")],
+    ),
     (
         "missing-title",
         [("title: DHL label API timeouts", "")],
@@ -1121,3 +1125,69 @@ def test_an_incident_cannot_ref_its_own_action(minimal: Path, edit) -> None:
             "once, and `ref` lists an action that another incident declared",
         )
     ]
+
+
+def test_hints_for_missing_fields_come_from_the_project(minimal: Path, edit) -> None:
+    config = minimal / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "  - incident-loop\n",
+            "  - incident-loop:\n      categories: [fulfilment, integration, warehouse]\n",
+        )
+    )
+    edit(minimal, P, [("category: integration", ""), ("failure_mode: label-api-timeouts", ""),
+                      ("scope:", ""), ("  partners: [dhl]", ""), ("  sites: [ams]", ""),
+                      ("  segments: [B2C parcels]", "")])  # fmt: skip
+    second = minimal / "incidents/2026/2026-02-01-second.md"
+    second.write_text((minimal / P).read_text().replace("id: INC-2026-001\n", ""))
+    third = minimal / "incidents/2025/2025-12-01-third.md"
+    third.parent.mkdir()
+    third.write_text(
+        (minimal / P).read_text().replace("id: INC-2026-001\n", "").replace("2026-01-", "2025-12-")
+    )
+    _code, diagnostics = check_json(minimal)
+    messages = {(d["path"][-12:], d["field"]): d["message"] for d in diagnostics}
+    assert messages == {
+        ("-timeouts.md", "category"): "is required; add `category: fulfilment`",
+        ("-timeouts.md", "failure_mode"): "is required; add `failure_mode: inventory-mismatch`",
+        ("-timeouts.md", "scope"): "is required; add `scope: {partners: [dhl]}`",
+        ("01-second.md", "id"): "is required; add `id: INC-2026-002` (the next free id)",
+        ("01-second.md", "category"): "is required; add `category: fulfilment`",
+        ("01-second.md", "failure_mode"): "is required; add `failure_mode: inventory-mismatch`",
+        ("01-second.md", "scope"): "is required; add `scope: {partners: [dhl]}`",
+        ("-01-third.md", "id"): "is required; add `id: INC-2025-001` (the next free id)",
+        ("-01-third.md", "category"): "is required; add `category: fulfilment`",
+        ("-01-third.md", "failure_mode"): "is required; add `failure_mode: inventory-mismatch`",
+        ("-01-third.md", "scope"): "is required; add `scope: {partners: [dhl]}`",
+    }
+
+
+def test_the_known_fields_are_listed_once_per_file(minimal: Path, edit) -> None:
+    edit(minimal, P, [("title: DHL label API timeouts",
+                       "title: DHL label API timeouts\nxyzzy: 1\nplugh: 2")])  # fmt: skip
+    _code, diagnostics = check_json(minimal)
+    assert [(d["line"], d["field"]) for d in diagnostics] == [(4, "xyzzy"), (5, "plugh")]
+    assert diagnostics[0]["message"].startswith(
+        "`xyzzy` is not a known field; the fields here are id, title, severity,"
+    )
+    assert diagnostics[1]["message"] == (
+        "`plugh` is not a known field; see the fields listed above"
+    )
+
+
+def test_new_lists_the_five_closest_of_many_partners(minimal: Path) -> None:
+    for number in range(95):
+        (minimal / f"docs/integrations/carrier-{number:02d}.md").write_text(
+            f"---\nname: Carrier {number}\nkind: carrier\nowner: team-integrations\n---\n"
+        )
+    result = run_cli("new", "--title", "t", "--severity", "Sev2", "--category", "integration",
+                     "--partner", "carrier-07x", "--root", str(minimal))  # fmt: skip
+    assert result.exit_code == 2
+    head, _, known = result.stderr.partition("; known: ")
+    assert head == (
+        "incident-loop new: --partner 'carrier-07x' is not a known partner "
+        "(did you mean `carrier-07`?)"
+    )
+    shown, _, more = known.partition(" and ")
+    assert shown.split(", ")[0] == "carrier-07" and len(shown.split(", ")) == 5
+    assert more == "91 more\n"  # 95 carriers and dhl

@@ -12,9 +12,10 @@ from pathlib import Path
 import jinja2
 
 from .records import parse_date_time
+from .rules import next_free_id
 from .settings import ProjectConfig
 from .sources import NOT_INCIDENTS, find_markdown, read_markdown
-from .validate import did_you_mean, load_project
+from .validate import did_you_mean, load_project, some_of
 
 
 class NewIncidentError(Exception):
@@ -43,11 +44,8 @@ def existing_ids(config: ProjectConfig) -> set[str]:
     return ids
 
 
-def next_id(ids: set[str], year: int) -> str:
-    """``INC-<year>-<n>`` with n one more than the highest of that year, at least three digits."""
-    pattern = re.compile(rf"^INC-{year}-(\d+)$")
-    numbers = [int(m[1]) for m in map(pattern.match, ids) if m]
-    return f"INC-{year}-{max(numbers, default=0) + 1:03d}"
+#: The next free id of a year: one rule, which `check` quotes for a missing id too.
+next_id = next_free_id
 
 
 def _check_slugs(
@@ -65,7 +63,7 @@ def _check_slugs(
             continue
         for value in values:
             if value not in known:
-                listed = ", ".join(known) or "none yet"
+                listed = some_of(known, value) or "none yet"
                 raise NewIncidentError(
                     f"{flag} {value!r} is not a known {kind}{did_you_mean(value, known)}; "
                     f"known: {listed}",

@@ -401,3 +401,11 @@ SAFE_ID_CHARACTERS = "ASCII letters, digits, `.`, `_` and `-`, starting with a l
 def is_safe_id(value: str) -> bool:
     """An id that can be a path and an anchor on the site as it is written (SPEC section 3.2)."""
     return SAFE_ID.fullmatch(value) is not None
+
+
+def next_free_id(ids: Collection[str], year: int) -> str:
+    """The id ``incident-loop new`` gives and a missing ``id`` is told to take:
+    ``INC-<year>-<n>`` with n one more than the highest of that year, at least three digits."""
+    pattern = re.compile(rf"INC-{year}-([0-9]+)", re.ASCII)
+    numbers = [int(m[1]) for m in map(pattern.fullmatch, ids) if m]
+    return f"INC-{year}-{max(numbers, default=0) + 1:03d}"

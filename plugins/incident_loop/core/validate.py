@@ -39,7 +39,7 @@ from .records import (
     parse_date_time,
     validated,
 )
-from .rules import SAFE_ID_CHARACTERS, default_action_id, is_safe_id
+from .rules import SAFE_ID_CHARACTERS, default_action_id, is_safe_id, next_free_id
 from .settings import DEFAULT_ID_PATTERN, ProjectConfig
 from .sources import (
     NOT_INCIDENTS,
@@ -105,6 +105,20 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f" (did you mean `{match[0]}`?)" if match else ""
 
 
+#: How many names a list of choices shows at most ("known: ..."): the closest ones.
+SHOWN_CHOICES = 5
+
+
+def some_of(choices: Iterable[str], near: str | None = None, limit: int = SHOWN_CHOICES) -> str:
+    """``a, b, c`` for a few choices; for many, the ``limit`` closest to ``near`` (else the first
+    ones) and how many more: a project with 95 partners does not get all 95 in one message."""
+    names = list(choices)
+    if len(names) <= limit:
+        return ", ".join(names)
+    shown = difflib.get_close_matches(near, names, n=limit, cutoff=0) if near else names[:limit]
+    return f"{', '.join(shown)} and {len(names) - len(shown)} more"
+
+
 def _kind_of(value: Any) -> str:
     if value is None:
         return "empty"
@@ -132,8 +146,13 @@ def pydantic_diagnostics(
     model: type[Any],
     prefix: KeyPath = (),
     label: str = "",
+    examples: Mapping[str, str] | None = None,
 ) -> list[Diagnostic]:
-    """Turn pydantic's errors into messages that say what is wrong and how to fix it."""
+    """Turn pydantic's errors into messages that say what is wrong and how to fix it.
+
+    ``examples`` are values from the user's own project (its next free id, a partner it has)
+    for the hint of a missing field, in place of the fixed :data:`_EXAMPLES`.
+    """
     result = []
     for error in exc.errors():
         loc: tuple[str | int, ...] = tuple(error["loc"])
@@ -141,7 +160,7 @@ def pydantic_diagnostics(
         value = error.get("input")
         name = str(loc[-1]) if loc else ""
         if kind == "missing":
-            example = _EXAMPLES.get(name, "...")
+            example = (examples or {}).get(name) or _EXAMPLES.get(name, "...")
             message = f"is required; add `{name}: {example}`"
             line = source.line(prefix + loc[:-1])
         elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
@@ -151,7 +170,7 @@ def pydantic_diagnostics(
                 hint = f"; use `{better}` (`{name}` is read by the theme as the page status)"
             else:
                 fields = field_names(container)
-                hint = did_you_mean(name, fields) or (f"; the fields here are {', '.join(fields)}")
+                hint = did_you_mean(name, fields) or f"{_FIELDS_HERE}{', '.join(fields)}"
             message = f"`{name}` is not a known field{hint}"
             line = source.line(prefix + loc)
         else:
@@ -210,7 +229,7 @@ def load_project(config: ProjectConfig) -> Project:
     project.sites = _load_catalogue(project, paths.sites_dir, Site, "site")
     project.runbooks = _load_catalogue(project, paths.runbooks_dir, Runbook, "runbook")
 
-    seen = _SeenIncidents()
+    seen = _SeenIncidents(examples=_project_examples(project))
     context = {"zone": settings.zone if settings.timezone else None}
     if paths.incidents_dir.is_dir():
         for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
@@ -246,8 +265,73 @@ def load_project(config: ProjectConfig) -> Project:
     project.actions = {a.id: a for record in project.incidents for a in record.actions}
     _check_catalogue_references(project)
     project.incidents.sort(key=lambda r: (r.incident.started_at, r.id))
-    project.diagnostics[:] = sort_diagnostics(diagnostics + seen.diagnostics)
+    project.diagnostics[:] = _fields_listed_once(
+        _next_free_id_hints(sort_diagnostics(diagnostics + seen.diagnostics), seen)
+    )
     return project
+
+
+def _project_examples(project: Project) -> dict[str, str]:
+    """Hints for missing fields from the project itself: its severities, categories, failure
+    modes and partners, so that a hint never names something the check would then refuse."""
+    settings = project.settings
+    examples = {
+        "severity": settings.severities[len(settings.severities) // 2],
+        "category": settings.categories[0],
+    }
+    if project.failure_modes:
+        examples["failure_mode"] = sorted(project.failure_modes)[0]
+    if project.partners:
+        examples["scope"] = f"{{partners: [{sorted(project.partners)[0]}]}}"
+    elif project.sites:
+        examples["scope"] = f"{{sites: [{sorted(project.sites)[0]}]}}"
+    else:
+        examples["scope"] = "{segments: [B2C parcels]}"
+    return examples
+
+
+_MISSING_ID = f"is required; add `id: {_EXAMPLES['id']}`"
+
+
+def _next_free_id_hints(diagnostics: list[Diagnostic], seen: _SeenIncidents) -> list[Diagnostic]:
+    """A missing ``id`` is told the next free id of its year, not a fixed example that may be
+    taken; two files without one get two different ids."""
+    if not seen.missing_ids:
+        return diagnostics
+    ids = set(seen.first)
+    result = []
+    for diagnostic in diagnostics:
+        year = seen.missing_ids.get(diagnostic.path)
+        if diagnostic.field == "id" and diagnostic.message == _MISSING_ID and year is not None:
+            free = next_free_id(ids, year)
+            ids.add(free)
+            message = f"is required; add `id: {free}` (the next free id)"
+            diagnostic = Diagnostic(diagnostic.path, diagnostic.line, "error", "id", message)
+        result.append(diagnostic)
+    return result
+
+
+_FIELDS_HERE = "; the fields here are "
+
+
+def _fields_listed_once(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """An unknown field lists the known ones the first time in a file, not on every line."""
+    listed: set[tuple[str, str]] = set()
+    result = []
+    for diagnostic in diagnostics:
+        head, found, fields = diagnostic.message.partition(_FIELDS_HERE)
+        if found and (diagnostic.path, fields) in listed:
+            diagnostic = Diagnostic(
+                diagnostic.path,
+                diagnostic.line,
+                diagnostic.level,
+                diagnostic.field,
+                head + "; see the fields listed above",
+            )
+        elif found:
+            listed.add((diagnostic.path, fields))
+        result.append(diagnostic)
+    return result
 
 
 @dataclass
@@ -274,6 +358,10 @@ class _SeenIncidents:
     #: an id or action that no other file declares may be declared there, so a reference to
     #: it is not reported as wrong, only left out of the analysis until that file is fixed.
     unreadable: list[str] = field(default_factory=list)
+    #: Hints for missing fields taken from the project (see :func:`_project_examples`).
+    examples: dict[str, str] = field(default_factory=dict)
+    #: The files without an ``id``, and the year to give them the next free id of.
+    missing_ids: dict[str, int] = field(default_factory=dict)
 
     def add(self, source: SourceFile, incident_id: Any, started: dt.datetime | None) -> None:
         if isinstance(incident_id, str) and incident_id not in self.first:
@@ -421,13 +509,16 @@ def _check_incident(
     try:
         incident = validated(Incident, data, context)
     except ValidationError as exc:
-        out.extend(pydantic_diagnostics(exc, source, Incident))
+        out.extend(pydantic_diagnostics(exc, source, Incident, examples=seen.examples))
     if incident is not None:
         started: dt.datetime | None = incident.started_at
     else:
         started = _moment(data.get("started_at"), context)
     incident_id = data.get("id")
     seen.add(source, incident_id, started)
+    if incident_id is None:
+        year = started.year if started is not None else settings.current_date().year
+        seen.missing_ids[source.rel] = year
 
     if isinstance(incident_id, str) and incident_id.strip():
         if not is_safe_id(incident_id):
