@@ -14,14 +14,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 site: $(VENV)/.installed  ## build the reference site from the sample data into site/
-	$(BIN)/incident-loop check .
+	$(BIN)/incident-loop check
 	$(BIN)/mkdocs build --strict
 
 serve: $(VENV)/.installed  ## serve the site on http://127.0.0.1:8000 and rebuild on changes
 	$(BIN)/mkdocs serve --livereload
 
 check: $(VENV)/.installed  ## validate the sample incidents
-	$(BIN)/incident-loop check . --strict
+	$(BIN)/incident-loop check --strict
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check plugins tests benchmarks

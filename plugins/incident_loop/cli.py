@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 problems found (errors, or warnings with ``--strict``), 2
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -16,6 +17,7 @@ from . import __version__
 from .config import read_project_config
 from .core.diagnostics import format_github, format_json, format_text, summary
 from .core.newincident import NewIncidentError, write_new_incident
+from .core.newproject import InitError, github_urls, write_project
 from .core.project import CheckResult, check_project
 from .core.prsummary import render_settings_error, render_summary
 from .core.schema import incident_schema
@@ -281,6 +283,75 @@ def schema(root_argument: Path | None, root: Path | None) -> None:
     config = _config(_project_root(root, root_argument), need_incidents=False)
     document = incident_schema(config.settings)
     click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+@main.command()
+@click.option(
+    "--site-url",
+    help="Where the site will be published (default: the GitHub Pages address of the git "
+    "remote origin, else a placeholder to change in mkdocs.yml).",
+)
+@click.option(
+    "--repo-url",
+    help="The repository, for the edit links (default: the git remote origin on GitHub).",
+)
+@click.option(
+    "-C",
+    "--root",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Start the project in this folder instead of the current one (made when missing).",
+)
+def init(site_url: str | None, repo_url: str | None, root: Path | None) -> None:
+    """Start a project in an empty repository, ready to commit.
+
+    Writes mkdocs.yml (navigation, site_url, a site that loads nothing from other hosts), the
+    failure modes, one partner, one warehouse site and one runbook to rename or copy,
+    requirements.txt, .gitignore and the two GitHub workflows (pull request check and GitHub
+    Pages publishing). The result passes `incident-loop check` and `mkdocs build --strict` as
+    it is. An existing file is never overwritten.
+
+    \b
+    Examples:
+      incident-loop init
+      incident-loop init --site-url https://ops.acme.example/incidents/
+    """
+    folder = (root or Path.cwd()).resolve()
+    remote_repo, remote_site = github_urls(_git_remote(folder))
+    try:
+        result = write_project(
+            folder,
+            version=__version__,
+            site_url=site_url or remote_site,
+            repo_url=repo_url or remote_repo,
+        )
+    except InitError as exc:
+        click.echo(f"incident-loop init: {exc}", err=True)
+        sys.exit(2)
+    for rel in result.written:
+        click.echo(f"wrote {rel}")
+    for rel in result.kept:
+        click.echo(f"kept {rel} (it exists)")
+    click.echo(
+        "Next: `mkdocs serve` to see the site, `incident-loop new --title ... --severity Sev2 "
+        "--category integration` for the first incident, then commit. In the repository's "
+        "settings, set Pages > Source to GitHub Actions."
+    )
+
+
+def _git_remote(folder: Path) -> str | None:
+    """The URL of the remote ``origin`` of the repository around ``folder``, if there is one."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(folder), "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 @main.command("summary")
