@@ -392,3 +392,28 @@ def test_terminal_escape_sequences_are_shown_escaped(minimal: Path) -> None:
     )
     for output in (text.stdout, github.stdout):
         assert not any(ch in output for ch in "\x1b\x07\u202e")
+
+
+def test_actions_csv_links_incidents_only_with_a_site_url(minimal: Path) -> None:
+    import csv
+    import io
+
+    result = run_cli("export", "actions", "--format", "csv", "--root", str(minimal))
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][-1] == "Assignee" and rows[1][-1] == "team-integrations"
+    assert "- INC-2026-001: DHL label API timeouts\n" in rows[1][5] + "\n"
+    assert "incidents/INC-2026-001/" not in rows[1][5]  # a relative link is dead in Jira
+    assert result.stderr == (
+        "incident-loop export: warning: site_url is not set in mkdocs.yml, so the CSV names "
+        "incidents without links (a relative link is dead in Jira or Linear); set site_url to "
+        "the address the site is published at\n"
+    )
+    config = minimal / "mkdocs.yml"
+    config.write_text("site_url: https://ops.example/incidents/\n" + config.read_text())
+    result = run_cli("export", "actions", "--format", "csv", "--root", str(minimal))
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert (
+        "- INC-2026-001: DHL label API timeouts https://ops.example/incidents/incidents/INC-2026-001/"
+        in rows[1][5]
+    )
+    assert result.stderr == ""

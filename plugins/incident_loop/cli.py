@@ -22,7 +22,7 @@ from .core.project import CheckResult, check_project
 from .core.prsummary import render_settings_error, render_summary
 from .core.schema import incident_schema
 from .core.settings import CONFIG_FILE, ProjectConfig, SettingsError, find_project_root
-from .site.exports import render_export
+from .site.exports import NO_SITE_URL, render_export
 
 ROOT = click.argument(
     "root_argument",
@@ -254,6 +254,8 @@ def export(what: str, output_format: str, output: Path | None, root: Path | None
         )
         sys.exit(1)
     text = render_export(result, config, what, output_format)
+    if what == "actions" and output_format == "csv" and not config.site_url:
+        click.echo(f"incident-loop export: warning: {NO_SITE_URL}", err=True)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -25,7 +25,7 @@ from .config import IncidentLoopConfig, settings_from_config
 from .core.analyse import IncidentFacts
 from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
-from .site.exports import EXPORTS, write_exports
+from .site.exports import EXPORTS, NO_SITE_URL, write_exports
 from .site.model import SiteModel
 from .site.render import (
     ASSET_CSS,
@@ -180,6 +180,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.model is not None and self.renderer is not None:
+            if not config.site_url:
+                log.info(f"api/actions.csv: {NO_SITE_URL}")
             write_exports(self.model, self.renderer.urls, config.site_url, Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -22,7 +22,21 @@ from ..core.trends import Trends
 from .model import SiteModel
 from .urls import Urls, action_anchor, incident_src
 
-ACTIONS_CSV_COLUMNS = ("Summary", "Issue Type", "Priority", "Due date", "Labels", "Description")
+ACTIONS_CSV_COLUMNS = (
+    "Summary",
+    "Issue Type",
+    "Priority",
+    "Due date",
+    "Labels",
+    "Description",
+    "Assignee",
+)
+#: Said where the CSV would hold an incident's link but ``site_url`` is not set: a relative
+#: link is dead in Jira or Linear, so none is written.
+NO_SITE_URL = (
+    "site_url is not set in mkdocs.yml, so the CSV names incidents without links (a relative "
+    "link is dead in Jira or Linear); set site_url to the address the site is published at"
+)
 _PRIORITY_NAMES = {"P1": "High", "P2": "Medium", "P3": "Low"}
 
 
@@ -118,13 +132,18 @@ def trends_data(trends: Trends) -> dict[str, Any]:
 
 
 def actions_csv(analysis: Analysis, urls: Urls, site_url: str | None) -> str:
-    """One row per open action, in the columns Jira's and Linear's CSV importers map."""
+    """One row per open action without a ``ticket``, in the columns Jira's and Linear's CSV
+    importers map: an action with a ticket is already in the backlog tool, and importing it
+    again would make a duplicate. Incident links are absolute, from ``site_url``; without it
+    the incidents are named without a link."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ACTIONS_CSV_COLUMNS)
-    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    base = site_url.rstrip("/") + "/" if site_url else None
     for action in ranked_open_actions(analysis):
         item = action.record.item
+        if item.ticket:
+            continue
         modes = sorted(
             {
                 analysis.incidents[i].record.incident.failure_mode
@@ -139,7 +158,8 @@ def actions_csv(analysis: Analysis, urls: Urls, site_url: str | None) -> str:
         for incident_id in action.incidents:
             facts = analysis.incidents.get(incident_id)
             title = facts.record.incident.title if facts else ""
-            lines.append(f"- {incident_id}: {title} {base}{urls.page(incident_src(incident_id))}")
+            link = f" {base}{urls.page(incident_src(incident_id))}" if base is not None else ""
+            lines.append(f"- {incident_id}: {title}{link}")
         if action.score_parts:
             parts = ", ".join(f"{p.name} {p.points:g}" for p in action.score_parts)
             lines += ["", f"Score {action.score:g} ({parts})."]
@@ -151,6 +171,7 @@ def actions_csv(analysis: Analysis, urls: Urls, site_url: str | None) -> str:
                 action.due.isoformat(),
                 " ".join(["incident-loop", item.type, *modes]),
                 cell("\n".join(lines)),
+                cell(item.owner),
             ]
         )
     return buffer.getvalue()
