@@ -282,3 +282,26 @@ def test_macro_with_an_unknown_filter_stops_the_build(
         "`partnr` is not a filter (did you mean `partner`?); the filters are severity, category"
         in said
     )
+
+
+def test_a_partner_page_shows_its_kind_owner_lifecycle_and_links(minimal: Path) -> None:
+    page = minimal / "docs/integrations/dhl.md"
+    page.write_text(
+        page.read_text().replace(
+            "runbooks: [label-failover]\n",
+            "runbooks: [label-failover]\nlifecycle: onboarding\nlinks:\n"
+            "  - {title: Status page, url: 'https://status.dhl.example.com'}\n"
+            "  - {title: Contract, url: 'mailto:contracts@dhl.example.com'}\n",
+        )
+    )
+    html = (build_site(minimal) / "integrations/dhl/index.html").read_text(encoding="utf-8")
+    text = visible_text(html)
+    assert "Kind carrier Owner team-integrations Lifecycle onboarding" in text
+    assert "Links Status page · Contract" in text
+    assert '<a href="https://status.dhl.example.com">Status page</a>' in html
+    assert '<a href="mailto:contracts@dhl.example.com">Contract</a>' in html
+
+
+def test_no_empty_related_incidents_heading(minimal: Path) -> None:
+    html = (build_site(minimal) / "incidents/INC-2026-001/index.html").read_text(encoding="utf-8")
+    assert "Related incidents" not in html
