@@ -8,6 +8,7 @@ sections to the hand-written catalogue pages, and ``on_serve`` watches the incid
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,28 @@ from .site.urls import CATALOGUE_KINDS, Urls, incident_src
 
 log = get_plugin_logger("incident-loop")
 
+#: mkdocs-macros logs its set-up at INFO level on every build: that it found the pluglet
+#: ``incident_loop.macros``, its functions, its variables, macros and filters. Seven lines of
+#: set-up per build drown what the build says; those lines are dropped, its warnings are not.
+_MACROS_LOGGER = "mkdocs.plugins.mkdocs_macros.util"
+_MACROS_SET_UP = (
+    "Preinstalled modules:",
+    "Found external Python module 'incident_loop.macros'",
+    "Functions found:",
+    "No default module `main` found",
+    "Config variables:",
+    "Config macros:",
+    "Config filters:",
+)
+
+
+class _QuietMacrosSetUp(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO:
+            return True
+        message = record.getMessage()
+        return not any(phrase in message for phrase in _MACROS_SET_UP)
+
 
 class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
@@ -55,6 +78,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.incident_pages: dict[str, IncidentFacts] = {}
         #: The catalogue folders whose ``index.md`` is the user's own.
         self.user_indexes: set[str] = set()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        macros_log = logging.getLogger(_MACROS_LOGGER)
+        if not any(isinstance(f, _QuietMacrosSetUp) for f in macros_log.filters):
+            macros_log.addFilter(_QuietMacrosSetUp())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_from_config(self.config)
