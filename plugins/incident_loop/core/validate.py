@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
+from .links import LinkResolver, broken_link_message, relative_links
 from .records import (
     PAGE_KEYS,
     ActionItem,
@@ -241,6 +242,7 @@ def load_project(config: ProjectConfig) -> Project:
     project.incidents[:] = [r for r in project.incidents if r.source.rel not in broken]
     project.actions = {a.id: a for record in project.incidents for a in record.actions}
     _check_catalogue_references(project)
+    _check_body_links(project)
     project.incidents.sort(key=lambda r: (r.incident.started_at, r.id))
     project.diagnostics[:] = sort_diagnostics(diagnostics + seen.diagnostics)
     return project
@@ -733,4 +735,24 @@ def _check_catalogue_references(project: Project) -> None:
             for index, value in enumerate(getattr(entry.data, key)):
                 _reference(
                     entry.source, (key, index), value, known, what, where, project.diagnostics
+                )
+
+
+def _check_body_links(project: Project) -> None:
+    """Every relative link and image of an incident's body points to something the site
+    publishes (see :mod:`.links`)."""
+    resolver = LinkResolver(project)
+    for record in project.incidents:
+        source = record.source
+        for link in relative_links(source.body):
+            target = resolver.resolve(link.target, source.rel)
+            if target.kind == "missing":
+                project.diagnostics.append(
+                    Diagnostic(
+                        source.rel,
+                        source.body_line + link.line - 1,
+                        "error",
+                        "body",
+                        broken_link_message(link, target, resolver.incidents_dir),
+                    )
                 )
