@@ -97,7 +97,7 @@ def summary(incident_count: int, diagnostics: Sequence[Diagnostic]) -> str:
 def number_text(value: object) -> str:
     """A number as people write it: ``8`` not ``8.0``, ``1.5`` as is; anything else as text."""
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
     return str(value)
 
 

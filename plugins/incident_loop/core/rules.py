@@ -48,6 +48,13 @@ def round_number(value: float | None, digits: int | None = 2) -> float | None:
     return int(rounded) if float(rounded).is_integer() else rounded
 
 
+# --------------------------------------------------------------------------- bounds
+
+#: SPEC section 3.1, ``manual_hours``: a finite number from 0 to this; more is a typo (a year
+#: of one person's work is about 1,700 hours), and a bound keeps every sum of them finite.
+MAX_MANUAL_HOURS = 10_000
+
+
 # --------------------------------------------------------------------------- durations
 
 
@@ -98,6 +105,40 @@ def incident_month(started_at: dt.datetime, zone: dt.tzinfo) -> str:
     """SPEC section 4, "Month of an incident": the month of ``started_at`` in the plugin's
     ``timezone``, as ``YYYY-MM``. An action is opened in the month of its incident."""
     return month_of_day(local_date(started_at, zone))
+
+
+# --------------------------------------------------------------------------- dates against today
+
+#: SPEC section 3.1: a ``started_at`` more than this many days after today is a mistyped year
+#: (2206 for 2026), an error; one after today but within it is a warning (a planned
+#: maintenance written ahead, or a typo in the day).
+FUTURE_START_ERROR_DAYS = 365
+
+
+def future_start_level(start: dt.date, today: dt.date) -> str | None:
+    """SPEC section 3.1: ``"error"`` when the incident's start date (in the plugin's
+    ``timezone``) is more than :data:`FUTURE_START_ERROR_DAYS` days after today, ``"warning"``
+    when it is after today, else ``None``."""
+    if start > today + dt.timedelta(days=FUTURE_START_ERROR_DAYS):
+        return "error"
+    return "warning" if start > today else None
+
+
+def completed_before_start(completed_at: dt.date, start: dt.date) -> bool:
+    """SPEC section 3.2, ``completed_at``: an action cannot be done before its incident started
+    (compared with the start date in the plugin's ``timezone``)."""
+    return completed_at < start
+
+
+def completed_after_today(completed_at: dt.date, today: dt.date) -> bool:
+    """SPEC section 3.2, ``completed_at``: not after today."""
+    return completed_at > today
+
+
+def last_counted_month(today: dt.date) -> str:
+    """SPEC section 3.1: the trends never run past today's month; an incident dated later (a
+    warning) stays in the log and out of the monthly series."""
+    return month_of_day(today)
 
 
 # --------------------------------------------------------------------------- repeats

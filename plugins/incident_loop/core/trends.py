@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .analyse import ActionFacts, Analysis, IncidentFacts
-from .rules import local_date, month_of_day, overdue_span, round_number, triggered_by_rollout
+from .rules import (
+    last_counted_month,
+    local_date,
+    month_of_day,
+    overdue_span,
+    round_number,
+    triggered_by_rollout,
+)
 from .settings import PeakPeriod, Settings
 
 
@@ -101,10 +108,13 @@ def _months(
     analysis: Analysis,
     settings: Settings,
 ) -> list[MonthStats]:
+    # SPEC section 3.1: the months end at today's; an incident dated later is left out here.
+    last_month = last_counted_month(analysis.today)
+    counted = [f for f in counted if f.month <= last_month]
     if not counted:
         return []
     first = dt.date.fromisoformat(counted[0].month + "-01")
-    last = max(dt.date.fromisoformat(counted[-1].month + "-01"), analysis.today.replace(day=1))
+    last = analysis.today.replace(day=1)
     by_month: dict[str, MonthStats] = {}
     day = first
     while day <= last:
@@ -140,6 +150,7 @@ def _months(
         stats.manual_hours = round_number(stats.manual_hours)
 
     month_of = {f.id: f.month for f in counted}
+    actions = [a for a in actions if a.record.incident_id in month_of]
     for action in actions:
         opened = month_of[action.record.incident_id]
         by_month[opened].actions_opened += 1
