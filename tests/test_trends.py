@@ -970,10 +970,13 @@ def test_trends_page(site: Path) -> None:
     assert svgs, "no inline SVG chart"
     for svg in svgs:
         assert "<title" in svg
-    # every chart has a data table with one row per month
+    # every chart of months has a data table with one row per month (the distribution charts'
+    # rows are ranges of durations, the on-time chart's quarters)
     tables = re.findall(r"<table\b.*?</table>", content, re.S)
     month_tables = [t for t in tables if all(m in t for m in MONTHS)]
-    assert len(month_tables) >= len(svgs)
+    month_svgs = [s for s in svgs if "-distribution" not in s and "chart-on-time" not in s]
+    assert len(month_svgs) == 11
+    assert len(month_tables) >= len(month_svgs)
     for table in month_tables:
         assert len(re.findall(r"<tr\b", table)) >= len(MONTHS)
     # nothing from another host
@@ -986,8 +989,22 @@ def test_trends_page(site: Path) -> None:
 def test_trends_page_numbers(site: Path) -> None:
     """The data tables show the hand-worked numbers of the months."""
     text = visible_text(_article((site / "trends/index.html").read_text(encoding="utf-8")))
-    assert "2026-02 245.17 105" in text  # MTTR mean and median of February
-    assert "2026-04 27.67" in text  # median time to detect of April, see EXPECTED_MONTHS
+    mitigate = text.split("Median, 90th percentile and n by month and severity")[2]
+    # February: INC-2026-001 (Sev2), INC-2026-002 (Sev1), INC-2026-003 (Sev2); no Sev3.
+    assert (
+        "2026-02 too few incidents (n=3) too few incidents (n=1) too few incidents (n=2) –"
+        in mitigate
+    )
+    # All time, the ten counted incidents' minutes sorted: 30.5, 45, 65, 100, 105, 105, 120,
+    # 210, 390, 600: median (105 + 105) / 2 = 105 = 1 h 45 min; p90 rank ceil(9.0) = 9 -> 390
+    # = 6 h 30 min. Sev1: 210, 600 (n=2); Sev2: 105, 30.5, 120 (n=3); Sev3: 65, 390, 45, 105,
+    # 100: median 100 = 1 h 40 min, p90 rank ceil(4.5) = 5 -> 390.
+    assert (
+        "All time 1 h 45 min · p90 6 h 30 min · n=10 too few incidents (n=2) too few incidents "
+        "(n=3) 1 h 40 min · p90 6 h 30 min · n=5" in mitigate
+    )
+    # The mean (245.17 in February, api/trends.json) is no number on the page.
+    assert "245.17" not in text
 
 
 def test_trends_page_links_resolve(site: Path) -> None:
