@@ -338,3 +338,73 @@ def test_trends_page_shows_median_p90_n_and_too_few(minimal: Path) -> None:
     assert "too few incidents (n=3)" in row[2]
     # The mean is no headline on the page.
     assert "mean" not in text.lower().split("time to mitigate", 1)[1].split("detection", 1)[0]
+
+
+# --------------------------------------------------------------------------- headline numbers
+
+HEADLINES_PAGE = """# Headlines
+
+- A: {{ metric("incidents_last_30_days", compare=True) }}
+- B: {{ metric("mttr_median_last_quarter", compare=True) }}
+- C: {{ metric("mttr_p90_last_quarter", previous=True) }}
+- D: {{ metric("repeat_rate_last_quarter", compare=True) }}
+- E: {{ metric("on_time_share_last_quarter", compare=True) }}
+- F: {{ metric("overdue_actions", compare=True) }}
+- G: {{ metric("mttr_last_quarter") }}
+- H: {{ metric("incidents_last_30_days") }}
+"""
+
+
+def _with_macros(root: Path, page: str) -> None:
+    (root / "docs/headlines.md").write_text(page, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      on_undefined: strict\n" in text
+    config.write_text(
+        text.replace(
+            "      on_undefined: strict\n",
+            "      on_undefined: strict\n      modules: [incident_loop.macros]\n",
+        ),
+        "utf-8",
+    )
+
+
+def test_headline_numbers_beside_the_previous_period(minimal: Path) -> None:
+    """Today 2026-06-15; "the last 91 days" are 2026-03-17 .. 2026-06-15 (day > today - 91),
+    the previous 91 days 2025-12-16 .. 2026-03-16; the last 30 days 2026-05-17 .. 06-15, the
+    previous 30 days 2026-04-17 .. 05-16.
+
+    In the last 91 days: April's three Sev1 incidents (30, 60, 90 minutes), all repeats of
+    March's inventory-mismatch incidents. Before: March's five (10, 20, 30, 40, 600 minutes;
+    March 11 .. 14 repeat March 10) and INC-2026-001 (2026-01-10, 90 minutes, no repeat).
+    """
+    _five_and_three(minimal)
+    _with_macros(minimal, HEADLINES_PAGE)
+    site = build_site(minimal, strict=False)
+    text = visible_text((site / "headlines/index.html").read_text(encoding="utf-8"))
+    # 0 in the last 30 days; April 20, 21, 22 in the 30 days before.
+    assert "A: 0 (previous 30 days: 3)" in text
+    # Now n=3: too few. Before: 10, 20, 30, 40, 90, 600 -> median (30 + 40) / 2 = 35 min.
+    assert "B: too few incidents (n=3) (previous 91 days: 35 min)" in text
+    # p90 before: rank ceil(5.4) = 6 -> 600 minutes = 10 h.
+    assert "C: 10 h" in text
+    # Before: 4 repeats of 6 incidents = 0.6667 -> 67%.
+    assert "D: too few incidents (n=3) (previous 91 days: 67%)" in text
+    # The only action, INC-2026-001-A1, is due 2026-03-07 (Jan 10 + 56 days): none due now;
+    # before, it counts (overdue on 03-16) and is late: one action, too few.
+    assert "E: too few actions (n=0) (previous 91 days: too few actions (n=1))" in text
+    # INC-2026-001-A1 is overdue today and was on 2026-03-16 (due 03-07).
+    assert "F: 1 (91 days ago: 1)" in text
+    # The old names keep working: the mean of April's 30, 60, 90 = 60 minutes = 1 h.
+    assert "G: 1 h" in text
+    assert "H: 0" in text
+
+
+def test_a_metric_without_an_earlier_value_says_so(minimal: Path) -> None:
+    _with_macros(minimal, '{{ metric("open_sev1_actions", compare=True) }}\n')
+    site = build_site(minimal, strict=False)
+    text = visible_text((site / "headlines/index.html").read_text(encoding="utf-8"))
+    assert (
+        "metric('open_sev1_actions') has no earlier value to compare with; remove "
+        "previous=True or compare=True" in text
+    )

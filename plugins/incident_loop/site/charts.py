@@ -13,12 +13,11 @@ value, named on the axis.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.rules import DURATION_BUCKET_LABELS, too_few
-from .formats import duration
 
 if TYPE_CHECKING:
     from ..core.rules import Summary
@@ -201,7 +200,6 @@ def layout(chart: Chart) -> Chart:
         # On the boundary where the labelled period starts, the label to its right.
         chart.x_ticks = [(round(LEFT + band * i, 1), label) for i, label in ticks]
         chart.x_marks = [x for x, _ in chart.x_ticks]
-    tooltip = _tooltip(chart)
     if chart.kind == "bars":
         bar_width = round(max(band * 0.8, min(band, 1.0)), 1)
         for i, label in enumerate(chart.labels):
@@ -218,7 +216,9 @@ def layout(chart: Chart) -> Chart:
                             "height": round(y_of(base) - y_of(base + value), 1),
                             "css": series.css,
                             "colour": series.colour,
-                            "label": f"{label}: {series.name} {tooltip(value)}",
+                            "period": label,
+                            "series": series.name,
+                            "value": value,
                         }
                     )
                 base += value
@@ -241,7 +241,9 @@ def layout(chart: Chart) -> Chart:
                             "y": y_of(point),
                             "css": series.css,
                             "colour": series.colour,
-                            "label": f"{chart.labels[i]}: {series.name} {tooltip(point)}",
+                            "period": chart.labels[i],
+                            "series": series.name,
+                            "value": point,
                         }
                     )
             if segment:
@@ -258,15 +260,6 @@ def _alone(values: Sequence[float | None], index: int) -> bool:
 
 def _line(segment: list[str], series: Series) -> dict[str, object]:
     return {"points": " ".join(segment), "css": series.css, "colour": series.colour}
-
-
-def _tooltip(chart: Chart) -> Callable[[float], str]:
-    def text(value: float) -> str:
-        if chart.value_format == "duration":
-            return duration(value)
-        return f"{_format(value, chart.percent)}{chart.unit}"
-
-    return text
 
 
 # --------------------------------------------------------------------------- the trends page

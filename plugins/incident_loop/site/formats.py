@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..core.diagnostics import number_text
+from ..core.metrics import Figure
 from ..core.rules import Summary, local_date, too_few, too_few_text
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -68,6 +69,20 @@ def median_of(value: float | None, count: int, noun: str = "incidents") -> str:
     if too_few(count):
         return too_few_text(count, noun)
     return duration(value)
+
+
+def figure(value: Figure) -> str:
+    """A headline number as the home page shows it: a count, a duration or a percentage;
+    ``too few incidents (n=3)`` for a median or share of a small group; ``–`` without one."""
+    if value.too_few and value.n is not None:
+        return too_few_text(value.n, value.noun)
+    if value.value is None:
+        return "–"
+    if value.kind == "minutes":
+        return duration(value.value)
+    if value.kind == "share":
+        return percent(value.value)
+    return number_text(value.value)
 
 
 def when(moment: dt.datetime | None) -> str:
