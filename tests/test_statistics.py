@@ -9,7 +9,6 @@ incidents (n=...)" on the pages. "Today" is 2026-06-15 (``SOURCE_DATE_EPOCH``).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -91,6 +90,22 @@ def test_duration_buckets(minutes: float, label: str) -> None:
 )  # fmt: skip
 def test_periods_adapt_to_the_span(months: int, kind: str) -> None:
     assert rules.period_kind(months) == kind
+
+
+@pytest.mark.parametrize(
+    ("counts", "enough"),
+    [
+        ([1, 5, 3], False),  # 1 of 3 months with incidents has 5
+        ([6, 3], True),  # 1 of 2
+        ([0, 0, 5, 0, 4], True),  # months without incidents do not count: 1 of 2
+        ([2, 4, 4], False),
+        ([], True),
+    ],
+)
+def test_durations_by_a_longer_period_when_most_have_too_few(
+    counts: list[int], enough: bool
+) -> None:
+    assert rules.enough_for_durations(counts) == enough
 
 
 def test_periods_of_a_month() -> None:
@@ -327,15 +342,19 @@ def test_trends_page_shows_median_p90_n_and_too_few(minimal: Path) -> None:
     site = build_site(minimal, strict=False)
     html = (site / "trends/index.html").read_text(encoding="utf-8")
     text = visible_text(html)
-    # The page's periods (Jan..Jun 2026, six) are months. In the table of time to mitigate
-    # (the second duration, after time to detect), March's row shows median 30 min, p90 10 h
-    # (600 minutes) and n=5; April's row says too few.
-    caption = "Median, 90th percentile and n by month and severity"
-    table = text.split(caption)[2].split("All time")[0]
-    row = re.search(r"2026-03 (.{0,80}?) 2026-04 (.{0,80}?) 2026-05", table)
-    assert row, text[:2000]
-    assert "30 min" in row[1] and "10 h" in row[1] and "n=5" in row[1]
-    assert "too few incidents (n=3)" in row[2]
+    # The page's periods (Jan..Jun 2026, six) are months, but only March of the three months
+    # with incidents (January 1, March 5, April 3) has 5 or more, fewer than half: the
+    # durations are summarised by quarter (Q1 6, Q2 3: half of them).
+    assert "By quarter: most months have fewer than 5 incidents" in text
+    caption = "Median, 90th percentile and n by quarter and severity"
+    table = text.split(caption)[2].split("All time")[0]  # the second duration: mitigate
+    # Q1: INC-2026-001 (Sev2, 90) and March's five Sev3: 10, 20, 30, 40, 90, 600 -> median
+    # (30 + 40) / 2 = 35 min, p90 rank ceil(5.4) = 6 -> 600 = 10 h; Sev3 alone: median 30,
+    # p90 rank 5 -> 600. Q2: April's three Sev1.
+    assert (
+        "2026-Q1 35 min · p90 10 h · n=6 – too few incidents (n=1) 30 min · p90 10 h · n=5 "
+        "2026-Q2 too few incidents (n=3) too few incidents (n=3) – –"
+    ) in table
     # The mean is no headline on the page.
     assert "mean" not in text.lower().split("time to mitigate", 1)[1].split("detection", 1)[0]
 

@@ -971,11 +971,12 @@ def test_trends_page(site: Path) -> None:
     for svg in svgs:
         assert "<title" in svg
     # every chart of months has a data table with one row per month (the distribution charts'
-    # rows are ranges of durations, the on-time chart's quarters)
+    # rows are ranges of durations, the on-time chart's quarters, and the durations are by year
+    # here: see test_trends_page_numbers)
     tables = re.findall(r"<table\b.*?</table>", content, re.S)
     month_tables = [t for t in tables if all(m in t for m in MONTHS)]
-    month_svgs = [s for s in svgs if "-distribution" not in s and "chart-on-time" not in s]
-    assert len(month_svgs) == 11
+    month_svgs = [s for s in svgs if not re.search(r"chart-(time_to_|on-time)", s)]
+    assert len(month_svgs) == 8
     assert len(month_tables) >= len(month_svgs)
     for table in month_tables:
         assert len(re.findall(r"<tr\b", table)) >= len(MONTHS)
@@ -989,11 +990,20 @@ def test_trends_page(site: Path) -> None:
 def test_trends_page_numbers(site: Path) -> None:
     """The data tables show the hand-worked numbers of the months."""
     text = visible_text(_article((site / "trends/index.html").read_text(encoding="utf-8")))
-    mitigate = text.split("Median, 90th percentile and n by month and severity")[2]
-    # February: INC-2026-001 (Sev2), INC-2026-002 (Sev1), INC-2026-003 (Sev2); no Sev3.
+    # Every month has fewer than 5 incidents, and so has every quarter (2025-Q4 2, 2026-Q1 4,
+    # 2026-Q2 4): the durations are summarised by year (2025: 2, 2026: 8, half of them >= 5).
+    assert "By year: most months have fewer than 5 incidents" in text
+    mitigate = text.split("Median, 90th percentile and n by year and severity")[2]
+    # 2025: INC-2025-002 (Sev1, 210) and INC-2025-003 (Sev3, 65).
+    assert "2025 too few incidents (n=2) too few incidents (n=1) – too few incidents (n=1)" in (
+        mitigate
+    )
+    # 2026: 30.5, 45, 100, 105, 105, 120, 390, 600 -> median (105 + 105) / 2 = 1 h 45 min,
+    # p90 rank ceil(7.2) = 8 -> 600 = 10 h; Sev1 600 (n=1); Sev2 105, 30.5, 120 (n=3); Sev3
+    # 390, 45, 105, 100 (n=4).
     assert (
-        "2026-02 too few incidents (n=3) too few incidents (n=1) too few incidents (n=2) –"
-        in mitigate
+        "2026 1 h 45 min · p90 10 h · n=8 too few incidents (n=1) too few incidents (n=3) "
+        "too few incidents (n=4)" in mitigate
     )
     # All time, the ten counted incidents' minutes sorted: 30.5, 45, 65, 100, 105, 105, 120,
     # 210, 390, 600: median (105 + 105) / 2 = 105 = 1 h 45 min; p90 rank ceil(9.0) = 9 -> 390

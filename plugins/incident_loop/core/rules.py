@@ -151,6 +151,19 @@ def period_kind(month_count: int) -> str:
     return "quarter" if month_count <= MAX_QUARTER_SPAN_MONTHS else "year"
 
 
+#: The period kinds, shortest first.
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def enough_for_durations(incidents_per_period: Sequence[int]) -> bool:
+    """SPEC section 4: the durations are summarised by a kind of period when at least half of
+    its periods that have incidents have :data:`TOO_FEW` or more; else the trends page uses the
+    next longer kind for the durations (a median by month of three incidents says nothing, one
+    by quarter of twelve does), down to years."""
+    with_incidents = [n for n in incidents_per_period if n]
+    return 2 * sum(1 for n in with_incidents if not too_few(n)) >= len(with_incidents)
+
+
 def period_of_month(month: str, kind: str) -> str:
     """The period a ``YYYY-MM`` month falls in: itself, ``YYYY-Qn`` or ``YYYY``."""
     if kind == "month":

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from .analyse import ActionFacts, Analysis, IncidentFacts
 from .rules import (
     DURATION_BUCKET_LABELS,
+    PERIOD_KINDS,
     Summary,
     counts_for_on_time,
     days_between,
     done_on_time,
     duration_bucket,
+    enough_for_durations,
     is_open,
     last_counted_month,
     local_date,
@@ -174,6 +176,10 @@ class Trends:
     #: ``"month"``, ``"quarter"`` or ``"year"``: the bars of the page's charts.
     period_kind: str = "month"
     periods: list[PeriodStats] = field(default_factory=list)
+    #: The periods the durations are summarised by: the page's, or longer ones when most of
+    #: those have too few incidents (``rules.enough_for_durations``).
+    duration_period_kind: str = "month"
+    duration_periods: list[PeriodStats] = field(default_factory=list)
     #: Duration name -> severity -> summary over the whole history.
     durations_by_severity: dict[str, dict[str, Summary]] = field(default_factory=dict)
     #: Duration name -> summary over the whole history.
@@ -230,12 +236,23 @@ def compute_trends(analysis: Analysis, settings: Settings) -> Trends:
     in_months = {m.month for m in months}
     counted = [f for f in counted if f.month in in_months]
     kind = period_kind(len(months))
+    periods = _periods(months, counted, settings, kind)
+    duration_kind, duration_periods = kind, periods
+    for longer in PERIOD_KINDS[PERIOD_KINDS.index(kind) :]:
+        duration_kind = longer
+        duration_periods = (
+            periods if longer == kind else _periods(months, counted, settings, longer)
+        )
+        if enough_for_durations([p.incidents for p in duration_periods]):
+            break
     return Trends(
         months=months,
         peaks=peaks,
         failure_modes=modes,
         period_kind=kind,
-        periods=_periods(months, counted, settings, kind),
+        periods=periods,
+        duration_period_kind=duration_kind,
+        duration_periods=duration_periods,
         durations_by_severity=_durations_by_severity(counted, settings.severities),
         durations=_durations(counted),
         distributions=_distributions(counted, settings.severities),

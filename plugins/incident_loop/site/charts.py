@@ -351,25 +351,29 @@ def trend_charts(
             axis_unit="incidents",
         ),
     ]
+    by = trends.duration_period_kind
+    spans = trends.duration_periods
     for name, title in DURATION_TITLES.items():
         charts.append(
-            chart(
+            Chart(
                 name,
-                f"{title} per {per}: median and 90th percentile",
-                f"Lines: the median and the 90th percentile of the {per}'s incidents; a {per} "
+                f"{title} per {by}: median and 90th percentile",
+                f"Lines: the median and the 90th percentile of the {by}'s incidents; a {by} "
                 "with fewer than five incidents has no point.",
                 "lines",
+                [p.label for p in spans],
                 [
                     make_series(
-                        "median", [_summary_value(p.durations[name], "median") for p in periods], 0
+                        "median", [_summary_value(p.durations[name], "median") for p in spans], 0
                     ),
                     make_series(
                         "90th percentile",
-                        [_summary_value(p.durations[name], "p90") for p in periods],
+                        [_summary_value(p.durations[name], "p90") for p in spans],
                         1,
                     ),
                 ],
                 value_format="duration",
+                axis=by,
             )
         )
     for distribution in trends.distributions:
