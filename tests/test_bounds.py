@@ -143,3 +143,24 @@ def test_manual_hours_threshold_with_an_exponent_in_check_and_build(
     (incident,) = json.loads((site / "api/incidents.json").read_text())["incidents"]
     assert "manual_hours" in incident["backlog_reasons"]
     assert run_cli("check", str(minimal)).exit_code == 0
+
+
+def test_a_whole_option_with_an_exponent_in_check_and_build(minimal: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    # repeat_window_days: 1e2 is 100 days in both. INC-2026-001 started 2026-01-10T08:00Z;
+    # 95 days later (21 + 28 + 31 + 15) is 2026-04-15: a repeat in a 100-day window, not in
+    # the default 90-day one.
+    from test_rules import write_incident
+
+    edit(
+        minimal,
+        "mkdocs.yml",
+        [("  - incident-loop", "  - incident-loop:\n      repeat_window_days: 1e2")],
+    )
+    write_incident(minimal, "INC-2026-002", "2026-04-15T08:00:00Z")
+    result = run_cli("export", "incidents", "--root", str(minimal))
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in json.loads(result.stdout)["incidents"]}
+    assert rows["INC-2026-002"]["repeat_of"] == "INC-2026-001"
+    site = build_site(minimal, strict=False)
+    rows = {r["id"]: r for r in json.loads((site / "api/incidents.json").read_text())["incidents"]}
+    assert rows["INC-2026-002"]["repeat_of"] == "INC-2026-001"

@@ -156,6 +156,17 @@ def test_no_scientific_notation_on_any_axis(minimal: Path) -> None:
     assert not re.search(r">[0-9.]+e[+-]?\d+<", page)
 
 
+def test_numbers_in_tables_and_tooltips_are_written_out() -> None:
+    from incident_loop.site.formats import number
+
+    # Sums of manual hours with decimals: the table and tooltip show every digit.
+    assert number(1234567.5) == "1234567.5"
+    assert number(52_000_000.25) == "52000000.25"
+    assert number(300_000.0) == "300000"
+    assert charts.axis_number(1_250_000) == "1,250,000"
+    assert charts.axis_number(2.5) == "2.5"
+
+
 @pytest.mark.parametrize(
     ("largest", "unit", "ticks"),
     [

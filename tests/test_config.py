@@ -106,6 +106,8 @@ BAD_OPTIONS = [
         "1e999",
         "must be a finite number of hours, not inf",
     ),
+    ("repeat_window_days", "1e9", "must be at most 36500 days (100 years), not 1000000000"),
+    ("repeat_window_days", "2.5e0", "must be a whole number of days, not 2.5e0"),
     (
         "manual_hours_threshold",
         "true",

@@ -73,7 +73,13 @@ def _escaped(text: str) -> str:
 
 
 def _whole_number(value: object, minimum: int, maximum: int | None, unit: str) -> int:
-    """``value`` if it is an int (a YAML ``true`` is not) in ``minimum..maximum``."""
+    """``value`` if it is an int (a YAML ``true`` is not) in ``minimum..maximum``; ``1e2``,
+    which YAML 1.1 leaves as text, is the number 100 (SPEC section 3.1)."""
+    if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        number = float(value)
+        if not number.is_integer():
+            raise ValidationError(f"must be a whole number of {unit}, not {value.strip()}")
+        value = int(number)
     if isinstance(value, bool) or not isinstance(value, int):
         hint = ": write it without quotes" if isinstance(value, str) else ""
         raise ValidationError(f"must be a whole number of {unit}, not {_shown(value)}{hint}")
