@@ -40,7 +40,13 @@ from .records import (
     parse_date_time,
     validated,
 )
-from .rules import default_action_id
+from .rules import (
+    completed_after_today,
+    completed_before_start,
+    default_action_id,
+    future_start_level,
+    local_date,
+)
 from .settings import DEFAULT_ID_PATTERN, ProjectConfig
 from .sources import (
     NOT_INCIDENTS,
@@ -189,6 +195,11 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         allowed = _literal_choices(error)
         hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
         return f"`{value}` is not one of {', '.join(allowed)}{hint}"
+    if kind == "less_than_equal":
+        return (
+            f"must be at most {number_text(error['ctx']['le'])}, not {number_text(value)}; "
+            "check the number"
+        )
     if kind == "greater_than_equal":
         return f"must be {number_text(error['ctx']['ge'])} or more, not {number_text(value)}"
     return str(error["msg"])
@@ -211,6 +222,7 @@ def load_project(config: ProjectConfig) -> Project:
 
     seen = _SeenIncidents()
     context = {"zone": settings.zone if settings.timezone else None}
+    today = settings.current_date()
     if paths.incidents_dir.is_dir():
         for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
             rel = paths.relative(path)
@@ -222,7 +234,7 @@ def load_project(config: ProjectConfig) -> Project:
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
                 continue
-            record = _check_incident(project, source, seen, context)
+            record = _check_incident(project, source, seen, context, today)
             if record is not None:
                 project.incidents.append(record)
     elif config.paths.incidents_dir != paths.root / "incidents" or paths.docs_dir.is_dir():
@@ -404,6 +416,7 @@ def _check_incident(
     source: SourceFile,
     seen: _SeenIncidents,
     context: dict[str, Any],
+    today: dt.date,
 ) -> IncidentRecord | None:
     """Check one incident file on its own; the rules across files are gathered in ``seen``."""
     settings = project.settings
@@ -501,6 +514,8 @@ def _check_incident(
             seen.recurrences.append((source, index, value, started))
     _check_timestamps(source, context, out, incident)
     records, refs = _check_action_entries(source, out, incident_id)
+    if started is not None:
+        _check_against_today(source, local_date(started, settings.zone), today, records, out)
     id_is_sound = (
         isinstance(incident_id, str)
         and seen.first.get(incident_id) is source
@@ -518,8 +533,11 @@ def _check_incident(
         seen.declared.add(action_id)
         if explicit or id_is_sound:  # a default id changes once the incident id is fixed
             seen.actions.append((source, ("actions", index), action_id))
+    # A key the reading already refused (a YAML 1.1 number form) is reported once, there.
+    refused = {(d.line, d.field) for d in source.problems}
+    out = [d for d in out if (d.line, d.field) not in refused]
     project.diagnostics.extend(out)
-    if incident is None or any(d.level == "error" for d in out):
+    if incident is None or any(d.level == "error" for d in out + list(source.problems)):
         return None
     actions = tuple(
         ActionRecord(
@@ -572,6 +590,54 @@ def _check_timestamps(
                 )
             )
         previous = (key, moment)
+
+
+def _check_against_today(
+    source: SourceFile,
+    start: dt.date,
+    today: dt.date,
+    actions: list[tuple[KeyPath, ActionItem]],
+    out: list[Diagnostic],
+) -> None:
+    """SPEC sections 3.1 and 3.2: the incident's start and its actions' completion dates
+    against today and each other (dates in the plugin's ``timezone``)."""
+    level = future_start_level(start, today)
+    if level == "error":
+        out.append(
+            source.error(
+                ("started_at",),
+                f"is {start.isoformat()}, more than a year after today ({today.isoformat()}); "
+                "check the year",
+            )
+        )
+    elif level == "warning":
+        line = source.line(("started_at",))
+        out.append(
+            Diagnostic(
+                source.rel,
+                line,
+                "warning",
+                "started_at",
+                f"is {start.isoformat()}, after today ({today.isoformat()}); check the date "
+                "(the trends leave the incident out until its month comes)",
+            )
+        )
+    for key_path, item in actions:
+        done = item.completed_at
+        if done is None:
+            continue
+        if completed_before_start(done, start):
+            problem = f"before the incident started ({start.isoformat()})"
+        elif completed_after_today(done, today):
+            problem = f"after today ({today.isoformat()})"
+        else:
+            continue
+        out.append(
+            source.error(
+                key_path + ("completed_at",),
+                f"{done.isoformat()} is {problem}; write the date the action was done",
+            )
+        )
 
 
 _ACTION_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (

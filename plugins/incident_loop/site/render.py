@@ -23,8 +23,13 @@ from ..core import rules
 from ..core.analyse import IncidentFacts, ranked_open_actions
 from ..core.links import LinkResolver, demote_top_headings, relative_links, rewrite
 from ..core.records import ACTION_STATUSES, ACTION_TYPES
-from ..core.rules import safe_href
-from .charts import trend_charts
+from ..core.rules import (
+    MAX_MONTH_SPAN_MONTHS,
+    MAX_QUARTER_SPAN_MONTHS,
+    TOO_FEW,
+    safe_href,
+)
+from .charts import DURATION_TITLES, trend_charts
 from .formats import FILTERS, one_paragraph
 from .model import SiteModel
 from .urls import (
@@ -366,6 +371,10 @@ class Renderer:
                 self.model.trends, self.settings.severities, self.settings.categories
             ),
             today=self.model.analysis.today,
+            duration_titles=DURATION_TITLES,
+            too_few_threshold=TOO_FEW,
+            max_month_span=MAX_MONTH_SPAN_MONTHS,
+            max_quarter_span=MAX_QUARTER_SPAN_MONTHS,
         )
 
     # ------------------------------------------------------------------ everything
