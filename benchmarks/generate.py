@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Generate synthetic projects for the benchmarks of issue 6.
+"""Generate synthetic projects for the benchmarks (benchmarks/README.md).
 
-    python benchmarks/generate.py N DIR [--seed S] [--no-baseline] [--blog]
+    python benchmarks/generate.py N DIR [--seed S] [--no-baseline] [--blog] [--light] [--force]
 
 writes, deterministically for the same N and seed:
 
 - ``DIR``: a valid incident-loop project of a logistics platform: ``mkdocs.yml`` (Material, search,
   tags, incident-loop, macros), ``docs/index.md``, 8 partners, 4 warehouse sites, 10 runbooks,
   ``incidents/failure-modes.yml`` with 10 failure modes and N incidents under
-  ``incidents/YYYY/YYYY-MM-DD-slug.md`` with every field, 0 to 3 actions each and a body of about
-  40 lines with a table;
+  ``incidents/YYYY/YYYY-MM-DD-slug.md`` with every field (about 45 lines of front matter), 0 to 3
+  actions each and a body of 44 lines with a table;
 - ``DIR-baseline``: MkDocs + Material (search only, no incident-loop, no macros, no tags) building
   the same N pages as plain markdown (front matter stripped, a ``# id: title`` heading, the same
   body) under ``docs/incidents/``, none of them in the navigation, plus the same hand-written docs
@@ -17,6 +17,13 @@ writes, deterministically for the same N and seed:
 - ``DIR-blog`` (with ``--blog``): the same incidents published with Material's blog plugin
   (search, tags, blog): the same N bodies as posts under ``docs/blog/posts/`` with ``date:``,
   ``categories:`` (the incident's category) and the incident's ``tags:`` in the front matter.
+
+With ``--light`` the incidents are light pages, where the plugin's share of the build is largest:
+a front matter of about 20 lines (the required fields, scope, one line each of symptoms,
+mitigation and root cause, trigger and tags; no contributing factors, rollback, manual hours,
+runbooks or links) with 0 or 1 action entry holding only the fields its status requires, and a body of about
+20 lines (a summary, a timeline of four rows, the impact, one lesson). The baseline and the blog
+peer then carry the same light bodies.
 
 Only the standard library is used, so the generator runs outside the project's venv too.
 Every incident that the decision rule (SPEC 4) selects has at least one action or a ``- ref:`` to
@@ -680,7 +687,8 @@ def _fill(template: str, ctx: dict[str, Any]) -> str:
     return template.format(**ctx)
 
 
-def build_incidents(n: int, seed: int) -> list[Incident]:
+def build_incidents(n: int, seed: int, *, light: bool = False) -> list[Incident]:
+    """N incidents in order of their start; ``light``: the light pages (see the module's doc)."""
     rng = random.Random(seed)
     starts = _starts(rng, n)
     per_year: dict[int, int] = {}
@@ -695,7 +703,7 @@ def build_incidents(n: int, seed: int) -> list[Incident]:
         inc_id = f"INC-{year}-{per_year[year]:03d}"
         mode = rng.choices(MODES, weights=mode_weights)[0]
         inc = Incident(inc_id, started, mode)
-        _fill_incident(rng, inc, last_by_mode, actions_by_mode)
+        _fill_incident(rng, inc, last_by_mode, actions_by_mode, light=light)
         local = started.astimezone(ZONE)
         base = f"{local:%Y-%m-%d}-{slugify(inc.title)}"
         name, k = base, 2
@@ -714,6 +722,8 @@ def _fill_incident(
     inc: Incident,
     last_by_mode: dict[str, list[Incident]],
     actions_by_mode: dict[str, list[str]],
+    *,
+    light: bool = False,
 ) -> None:
     mode = inc.mode
     if mode.category == "integration":
@@ -794,7 +804,86 @@ def _fill_incident(
         lines.append(f"  sites: {flow([s.slug for s in sites])}")
     lines.append(f"  segments: {flow(segments)}")
     text = "\n".join(lines) + "\n"
-    text += folded("symptoms", " ".join(_fill(t, ctx) for t in two(rng, SYMPTOMS[mode.category])))
+    if light:
+        text += _light_facts(rng, mode, ctx, trigger)
+    else:
+        text += _full_facts(rng, inc, mode, ctx, trigger, manual, runbooks, partners, sites)
+    if recurrence:
+        text += f"recurrence_of: {flow(recurrence)}\n"
+    if inc.excluded:
+        text += "exclude_from_metrics: true\n"
+    tags = list(mode.tags[: rng.randint(1, 2)]) + [p.slug for p in partners[:1]]
+    if rng.random() < 0.3:
+        tags.append(rng.choice(TAGS_EXTRA))
+    text += f"tags: {flow(tags)}\n"
+    inc.tags = tags
+
+    # Actions: 0 to 3 entries (light: 0 or 1). The decision rule (SPEC 4) must never find a
+    # qualifying incident without one, so that `check` and `mkdocs build --strict` stay clean.
+    repeat = any(
+        not i.excluded and inc.started - i.started <= REPEAT_WINDOW
+        for i in last_by_mode.get(mode.slug, [])[-10:]
+    )
+    qualifies = not inc.excluded and (
+        repeat
+        or bool(recurrence)
+        or severity in ("Sev1", "Sev2")
+        or (manual >= 8 and not light)  # light pages have no manual_hours
+        or detection in ("customer", "partner")
+        or trigger in ("rollout", "config_change")
+    )
+    if inc.excluded:
+        own = 0
+    elif light:
+        own = rng.choices((0, 1), weights=(70, 30))[0]
+    else:
+        own = rng.choices((0, 1, 2, 3), weights=(25, 40, 25, 10))[0]
+    refs: list[str] = []
+    pool = actions_by_mode.get(mode.slug, [])[-12:]
+    if qualifies and own == 0:
+        if pool and rng.random() < 0.8:
+            refs.append(rng.choice(pool))
+        else:
+            own = 1
+    elif not light and 0 < own < 3 and pool and rng.random() < 0.1:
+        refs.append(rng.choice(pool))
+    age_days = (END - inc.started).days
+    if own or refs:
+        text += "actions:\n"
+    for k in range(own):
+        text += _action(rng, inc, k, ctx, age_days, light=light)
+        inc.declared.append(f"{inc.id}-A{k + 1}")
+    for ref in refs:
+        text += f"  - ref: {ref}\n"
+    inc.front = text + "---\n"
+    if light:
+        inc.body = _light_body(rng, inc, ctx, detected, mitigated, partners, sites)
+    else:
+        inc.body = _body(rng, inc, ctx, detected, mitigated, partners, sites)
+
+
+def _light_facts(rng: random.Random, mode: Mode, ctx: dict[str, Any], trigger: str) -> str:
+    """The facts of a light incident, one line each: no contributing factors, rollback, manual
+    hours, runbooks or links."""
+    text = f"symptoms: {q(_fill(rng.choice(SYMPTOMS[mode.category]), ctx))}\n"
+    text += f"mitigation: {q(_fill(rng.choice(MITIGATIONS), ctx))}\n"
+    if rng.random() < 0.85:
+        text += f"root_cause: {q(rng.choice(ROOT_CAUSES))}\n"
+    return text + f"trigger: {trigger}\n"
+
+
+def _full_facts(
+    rng: random.Random,
+    inc: Incident,
+    mode: Mode,
+    ctx: dict[str, Any],
+    trigger: str,
+    manual: float,
+    runbooks: list[str],
+    partners: list[Partner],
+    sites: list[SiteInfo],
+) -> str:
+    text = folded("symptoms", " ".join(_fill(t, ctx) for t in two(rng, SYMPTOMS[mode.category])))
     text += folded("mitigation", " ".join(_fill(t, ctx) for t in two(rng, MITIGATIONS)))
     if rng.random() < 0.85:
         text += folded("root_cause", " ".join(two(rng, ROOT_CAUSES)))
@@ -816,53 +905,19 @@ def _fill_incident(
     ]
     for title, url in links[: rng.randint(1, 3)]:
         text += f"  - title: {title}\n    url: {q(url)}\n"
-    if recurrence:
-        text += f"recurrence_of: {flow(recurrence)}\n"
-    if inc.excluded:
-        text += "exclude_from_metrics: true\n"
-    tags = list(mode.tags[: rng.randint(1, 2)]) + [p.slug for p in partners[:1]]
-    if rng.random() < 0.3:
-        tags.append(rng.choice(TAGS_EXTRA))
-    text += f"tags: {flow(tags)}\n"
-    inc.tags = tags
-
-    # Actions: 0 to 3 entries. The decision rule (SPEC 4) must never find a qualifying incident
-    # without one, so that `check` and `mkdocs build --strict` stay clean.
-    repeat = any(
-        not i.excluded and inc.started - i.started <= REPEAT_WINDOW
-        for i in last_by_mode.get(mode.slug, [])[-10:]
-    )
-    qualifies = not inc.excluded and (
-        repeat
-        or bool(recurrence)
-        or severity in ("Sev1", "Sev2")
-        or manual >= 8
-        or detection in ("customer", "partner")
-        or trigger in ("rollout", "config_change")
-    )
-    own = 0 if inc.excluded else rng.choices((0, 1, 2, 3), weights=(25, 40, 25, 10))[0]
-    refs: list[str] = []
-    pool = actions_by_mode.get(mode.slug, [])[-12:]
-    if qualifies and own == 0:
-        if pool and rng.random() < 0.8:
-            refs.append(rng.choice(pool))
-        else:
-            own = 1
-    elif 0 < own < 3 and pool and rng.random() < 0.1:
-        refs.append(rng.choice(pool))
-    age_days = (END - inc.started).days
-    if own or refs:
-        text += "actions:\n"
-    for k in range(own):
-        text += _action(rng, inc, k, ctx, age_days)
-        inc.declared.append(f"{inc.id}-A{k + 1}")
-    for ref in refs:
-        text += f"  - ref: {ref}\n"
-    inc.front = text + "---\n"
-    inc.body = _body(rng, inc, ctx, detected, mitigated, partners, sites)
+    return text
 
 
-def _action(rng: random.Random, inc: Incident, k: int, ctx: dict[str, Any], age_days: int) -> str:
+def _action(
+    rng: random.Random,
+    inc: Incident,
+    k: int,
+    ctx: dict[str, Any],
+    age_days: int,
+    *,
+    light: bool = False,
+) -> str:
+    """One action entry; ``light``: only the fields its status requires."""
     kind = rng.choice(list(ACTION_TITLES))
     if age_days > 365:
         table = {"done": 70, "wont_do": 10, "in_progress": 10, "planned": 5, "proposed": 5}
@@ -879,6 +934,17 @@ def _action(rng: random.Random, inc: Incident, k: int, ctx: dict[str, Any], age_
         f"    owner: {q(owner)}",
         f"    status: {status}",
     ]
+    if light:
+        if status in ("planned", "in_progress", "done"):
+            out.append(f"    acceptance: [{q(rng.choice(ACCEPTANCE))}]")
+        if status == "done":
+            days = rng.randint(3, max(3, min(age_days, 180)))
+            out.append(
+                f"    completed_at: {min(started_day + dt.timedelta(days=days), END.date())}"
+            )
+        if status == "wont_do":
+            out.append(f"    reason: {q(rng.choice(REASONS))}")
+        return "\n".join(out) + "\n"
     if rng.random() < 0.85:
         out.append(f"    priority: P{rng.choice((1, 2, 2, 3, 3))}")
     if rng.random() < 0.25:
@@ -994,6 +1060,55 @@ def _body(
         "",
         f"- {lessons[0]}",
         f"- {lessons[1]}",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _light_body(
+    rng: random.Random,
+    inc: Incident,
+    ctx: dict[str, Any],
+    detected: dt.datetime,
+    mitigated: dt.datetime,
+    partners: list[Partner],
+    sites: list[SiteInfo],
+) -> str:
+    """About 20 lines: a summary, a timeline of four rows, the impact and one lesson."""
+    who = partners[0].name if partners else sites[0].name
+    ttm = int((mitigated - inc.started).total_seconds() // 60)
+    summary = textwrap.wrap(
+        f"{inc.title}. Impact started at {inc.started.astimezone(ZONE):%H:%M} and lasted about "
+        f"{ttm} minutes until service was restored. {rng.choice(ROOT_CAUSES)}",
+        96,
+    )
+    events = [
+        (inc.started, f"First errors for {who}"),
+        (detected, "Alert fires in the on-call channel"),
+        (mitigated - (mitigated - detected) / 5, _fill(rng.choice(MITIGATIONS), ctx)),
+        (mitigated, "Service restored, backlog draining"),
+    ]
+    impact = textwrap.wrap(
+        f"{ctx['count']} orders or parcels were affected, most of them {ctx['segment']}. "
+        f"About {ctx['pct']} % of them missed the planned carrier cut-off; support answered "
+        f"{ctx['hours'] * 3} customer contacts about it.",
+        96,
+    )
+    parts = [
+        "\n".join(summary),
+        "",
+        "## Timeline",
+        "",
+        "| time | event |",
+        "| --- | --- |",
+        "\n".join(f"| {t.astimezone(ZONE):%H:%M} | {e} |" for t, e in events),
+        "",
+        "## Impact",
+        "",
+        "\n".join(impact),
+        "",
+        "## Lessons",
+        "",
+        f"- {rng.choice(LESSONS)}",
     ]
     return "\n".join(parts) + "\n"
 
@@ -1220,7 +1335,7 @@ def write_blog(root: Path, n: int, incidents: list[Incident]) -> None:
 
 @contextmanager
 def project_in(
-    workdir: Path | None, n: int, seed: int, project: str, prefix: str
+    workdir: Path | None, n: int, seed: int, project: str, prefix: str, *, light: bool = False
 ) -> Iterator[Path]:
     """The root of one generated project (``incident-loop``, ``baseline`` or ``blog``) in
     ``workdir``, or in a temporary folder that is removed afterwards."""
@@ -1228,10 +1343,11 @@ def project_in(
     try:
         roots = generate(
             n,
-            work / f"n{n}",
+            work / f"{'light' if light else 'n'}{n}",
             seed,
             baseline=project == "baseline",
             blog=project == "blog",
+            light=light,
             force=True,
         )
         yield roots[project]
@@ -1247,10 +1363,11 @@ def generate(
     *,
     baseline: bool = True,
     blog: bool = False,
+    light: bool = False,
     force: bool = False,
 ) -> dict[str, Path]:
     """Write the projects; return their roots by kind (``incident-loop``, ``baseline``, ``blog``)."""
-    incidents = build_incidents(n, seed)
+    incidents = build_incidents(n, seed, light=light)
     roots = {"incident-loop": out}
     if baseline:
         roots["baseline"] = out.with_name(out.name + "-baseline")
@@ -1271,6 +1388,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="do not write DIR-baseline")
     parser.add_argument("--blog", action="store_true", help="also write DIR-blog (blog plugin)")
     parser.add_argument(
+        "--light",
+        action="store_true",
+        help="light pages: a body of about 20 lines, a front matter of about 20, 0 or 1 action",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="replace earlier outputs of this script at the same paths",
@@ -1279,7 +1401,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.n < 1:
         parser.error("N must be at least 1")
     roots = generate(
-        args.n, args.dir, args.seed, baseline=not args.no_baseline, blog=args.blog, force=args.force
+        args.n,
+        args.dir,
+        args.seed,
+        baseline=not args.no_baseline,
+        blog=args.blog,
+        light=args.light,
+        force=args.force,
     )
     for kind, root in roots.items():
         print(f"{kind}: {root}")

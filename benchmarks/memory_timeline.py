@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Where the memory goes: resident memory at each phase of one build, and the pages that raise it.
 
-    python benchmarks/memory_timeline.py N [--project incident-loop|baseline] [--seed S]
-                                           [--workdir DIR] [--step MIB]
+    python benchmarks/memory_timeline.py N [--project incident-loop|baseline] [--light]
+                                           [--seed S] [--workdir DIR] [--step MIB]
 
-Generates a project with N incidents (``generate.py``) and builds it once in a child process,
+Generates a project with N incidents (``generate.py``; ``--light``: the light pages) and builds it once in a child process,
 started like ``mkdocs build`` starts it. Prints the resident memory (``VmRSS``) and its high-water
 mark (``VmHWM``, what ``/usr/bin/time`` reports as the peak) after the configuration, around
 ``on_files``, after the pages are converted, before and after ``on_post_build`` (with each
@@ -12,8 +12,7 @@ plugin's share of it, and after the search index is made into JSON text and into
 every page whose writing raised the high-water mark by ``--step`` MiB or more (default 1): the
 long generated pages, and the growth of the search entries.
 
-The numbers of ``benchmarks/README.md``'s table "Memory" come from this script at N=5000, run
-for both projects.
+Run it for both projects (``--project baseline``) to see where incident-loop adds memory.
 """
 
 from __future__ import annotations
@@ -119,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int, nargs="?", help="number of incidents")
     parser.add_argument("--project", choices=("incident-loop", "baseline"), default="incident-loop")
+    parser.add_argument(
+        "--light", action="store_true", help="the light pages (generate.py --light)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a temp dir)")
     parser.add_argument("--step", type=int, default=1, help="MiB of peak growth to list a page")
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.n is None or args.n < 1:
         parser.error("N, a positive number of incidents, is required")
     with generate.project_in(
-        args.workdir, args.n, args.seed, args.project, "incident-loop-memory-"
+        args.workdir, args.n, args.seed, args.project, "incident-loop-memory-", light=args.light
     ) as root:
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         command = [sys.executable, __file__, "--step", str(args.step), "--child",

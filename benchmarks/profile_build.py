@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Where the build time goes: per plugin event, per function, and the biggest generated pages.
 
-    python benchmarks/profile_build.py N [--project incident-loop|baseline|blog] [--seed S]
-                                         [--top 25] [--prof FILE] [--workdir DIR] [--no-profile]
+    python benchmarks/profile_build.py N [--project incident-loop|baseline|blog] [--light]
+                                         [--seed S] [--top 25] [--prof FILE] [--workdir DIR]
+                                         [--no-profile]
 
-Generates an incident-loop project with N incidents (``generate.py``), then builds it once in a
+Generates an incident-loop project with N incidents (``generate.py``; ``--light``: the light
+pages), then builds it once in a
 child process under cProfile, with every plugin event method timed on its own. Prints:
 
 1. seconds per (event, plugin), so the cost of incident-loop is separated from MkDocs, Material's
@@ -194,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         default="incident-loop",
         help="which generated project to build (default incident-loop)",
     )
+    parser.add_argument(
+        "--light", action="store_true", help="the light pages (generate.py --light)"
+    )
     parser.add_argument("--prof", type=Path, help="keep the cProfile data here (for snakeviz etc.)")
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a temp dir)")
     parser.add_argument(
@@ -215,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     import generate
 
     with generate.project_in(
-        args.workdir, args.n, args.seed, args.project, "incident-loop-profile-"
+        args.workdir, args.n, args.seed, args.project, "incident-loop-profile-", light=args.light
     ) as project:
         site = project.parent / "site"
         prof = "-" if args.no_profile else str(args.prof or project.parent / "build.prof")

@@ -1,20 +1,30 @@
 #!/usr/bin/env python3
-"""The benchmarks of issue 6: incident-loop against plain MkDocs + Material, PyYAML and the blog.
+"""The performance guard: incident-loop against plain MkDocs + Material, PyYAML and the blog.
 
     python benchmarks/run.py [--sizes 1000,5000] [--repeats 3] [--quick] [--json FILE]
+                             [--skip blog,light,light-blog,serve,check]
 
-Generates the projects (``benchmarks/generate.py``) into a temporary directory, then runs every
-measurement in a child process, interleaved (A B A B ...), timing its wall clock and its peak
-resident memory (GNU ``/usr/bin/time`` when present, else ``benchmarks/rss_wrapper.py``). Prints
-the medians, then one line per target with its limit and PASS or FAIL, and exits 1 when a target
-fails. A target compares two measurements of the same rounds: its value is the median of their
-ratios round by round (the two runs of a round are seconds apart, so a drift of the shared
-machine's speed between rounds cancels out). With sizes ``S,L`` (default ``1000,5000``):
+Generates the projects (``benchmarks/generate.py``), the full ones and the light ones
+(``--light``), into a temporary directory, then runs every measurement in a child process,
+interleaved (A B A B ...), timing its wall clock and its peak resident memory (GNU
+``/usr/bin/time`` when present, else ``benchmarks/rss_wrapper.py``). The build runs in one
+process, so the peak of that process is the build's. Prints the medians, then one line per target
+with its limit and PASS or FAIL, and exits 1 when a target fails. A target compares two
+measurements of the same rounds: its value is the median of their ratios round by round (the two
+runs of a round are seconds apart, so a drift of the shared machine's speed between rounds cancels
+out). With sizes ``S,L`` (default ``1000,5000``), for the full pages and again for the light
+pages, each against the baseline and the blog peer made of the same pages:
 
-- build overhead at S and at L: incident-loop build / baseline build, time <= 1.3, memory <= 1.5;
+- at S and at L: incident-loop build time / baseline build time <= 1.5;
+- at S and at L: incident-loop peak memory / baseline peak memory <= 1.6;
+- at S and at L: Material blog plugin build time / incident-loop build time >= 2.5 (for the light
+  pages at S only: the blog plugin's time grows faster than its posts, and its light build at L
+  would cost more than all the other light measurements);
+
+and, for the full pages only:
+
 - linear growth: (incident-loop build time / L) / (build time / S) <= 1.2;
 - ``incident-loop check`` at L / pure-Python PyYAML parsing of the front matters at L <= 0.5;
-- incident-loop build at S / Material blog plugin building S posts <= 0.33;
 - serve at S: edit one incident under ``mkdocs serve``, time until its page is served with the new
   content, / baseline build at S <= 1.5.
 
@@ -57,6 +67,17 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
 ENV.pop("SOURCE_DATE_EPOCH", None)
 
 _children: set[subprocess.Popen[bytes]] = set()  # processes started here, to stop on exit
+
+#: The limits of the performance guard ("Redesign the house"; see benchmarks/README.md).
+BUILD_TIME_LIMIT = 1.5  # incident-loop / baseline, at most
+PEAK_MEMORY_LIMIT = 1.6  # incident-loop / baseline, at most
+BLOG_SPEEDUP_LIMIT = 2.5  # Material blog / incident-loop, at least
+LINEAR_GROWTH_LIMIT = 1.2
+CHECK_LIMIT = 0.5
+SERVE_LIMIT = 1.5
+VARIANTS = ("full", "light")
+LABEL = 50  # width of a measurement's label in the output
+SKIPPABLE = ("blog", "light", "light-blog", "serve", "check")
 
 
 class BenchError(Exception):
@@ -335,7 +356,9 @@ def run_rounds(tasks: list[Task], repeats: int, work: Path) -> None:
                 continue  # it failed or timed out once: do not spend the time again
             log = work / "logs" / f"{task.key}-{round_no}.log"
             print(
-                f"  round {round_no}/{repeats}  {task.label:<38} N={task.n:<6}", end="", flush=True
+                f"  round {round_no}/{repeats}  {task.label:<{LABEL}} N={task.n:<6}",
+                end="",
+                flush=True,
             )
             try:
                 wall, rss, cpu = task.run(log)
@@ -358,19 +381,32 @@ class Target:
     measured: float | None
     limit: float
     detail: str
+    at_least: bool = False  # the limit is a minimum (a speed-up), not a maximum
 
     @property
     def passed(self) -> bool:
-        return self.measured is not None and self.measured <= self.limit
+        if self.measured is None:
+            return False
+        return self.measured >= self.limit if self.at_least else self.measured <= self.limit
 
     def line(self) -> str:
         if self.measured is None:
             shown, verdict = "n/a", "FAIL (not measured)"
         else:
             shown = f"{self.measured:.2f}"
-            over = (self.measured / self.limit - 1) * 100
-            verdict = "PASS" if self.passed else f"FAIL ({over:.1f} % over)"
-        return f"{self.name:<46} {shown:>8}  <= {self.limit:<5.2f} {verdict:<24} {self.detail}"
+            if self.passed:
+                verdict = "PASS"
+            elif self.at_least:
+                verdict = f"FAIL ({(1 - self.measured / self.limit) * 100:.1f} % under)"
+            else:
+                verdict = f"FAIL ({(self.measured / self.limit - 1) * 100:.1f} % over)"
+        bound = ">=" if self.at_least else "<="
+        return f"{self.name:<54} {shown:>8}  {bound} {self.limit:<5.2f} {verdict:<24} {self.detail}"
+
+
+def task_key(kind: str, n: int, variant: str = "full") -> str:
+    """``il-1000``, ``base-5000``, ``blog-1000``; ``light-il-1000`` and so on for light pages."""
+    return f"{kind}-{n}" if variant == "full" else f"{variant}-{kind}-{n}"
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -404,64 +440,79 @@ def _rounds(a: Task, b: Task, index: int = 0) -> str:
 
 def targets(t: dict[str, Task], small: int, large: int) -> list[Target]:
     out = []
-    for n in (small, large):
-        il, base = t.get(f"il-{n}"), t.get(f"base-{n}")
-        if il is None or base is None:
-            continue
-        out.append(
-            Target(
-                f"build time, N={n} (incident-loop / baseline)",
-                _paired(il, base),
-                1.3,
-                _pair(il.time, base.time, "s") + _cpu_note(il, base) + _rounds(il, base),
-            )
-        )
-        out.append(
-            Target(
-                f"peak memory, N={n} (incident-loop / baseline)",
-                _paired(il, base, 1),
-                1.5,
-                _pair(il.rss, base.rss, "MiB"),
-            )
-        )
-    if f"il-{small}" in t and f"il-{large}" in t and small != large:
-        il_s, il_l = t[f"il-{small}"], t[f"il-{large}"]
+    for variant in VARIANTS:
+        pages = "" if variant == "full" else f", {variant}"
+        for n in (small, large):
+            il, base, blog = (t.get(task_key(kind, n, variant)) for kind in ("il", "base", "blog"))
+            if il is not None and base is not None:
+                out.append(
+                    Target(
+                        f"build time, N={n}{pages} (incident-loop / baseline)",
+                        _paired(il, base),
+                        BUILD_TIME_LIMIT,
+                        _pair(il.time, base.time, "s") + _cpu_note(il, base) + _rounds(il, base),
+                    )
+                )
+                out.append(
+                    Target(
+                        f"peak memory, N={n}{pages} (incident-loop / baseline)",
+                        _paired(il, base, 1),
+                        PEAK_MEMORY_LIMIT,
+                        _pair(il.rss, base.rss, "MiB"),
+                    )
+                )
+            if il is not None and blog is not None:
+                out.append(
+                    Target(
+                        f"vs Material blog, N={n}{pages} (blog / incident-loop)",
+                        _paired(blog, il),
+                        BLOG_SPEEDUP_LIMIT,
+                        _pair(blog.time, il.time, "s") + _cpu_note(blog, il) + _rounds(blog, il),
+                        at_least=True,
+                    )
+                )
+        if variant == "full":
+            out.extend(_full_only(t, small, large))
+    return out
+
+
+def _full_only(t: dict[str, Task], small: int, large: int) -> list[Target]:
+    """The targets measured on the full pages only: growth, ``check`` and serve."""
+    out = []
+    il_s, il_l = t.get(task_key("il", small)), t.get(task_key("il", large))
+    if il_s is not None and il_l is not None and small != large:
         a, b = il_s.time, il_l.time
         per = (b / large) / (a / small) if a and b else None
         detail = f"{a / small * 1000:.1f} ms vs {b / large * 1000:.1f} ms" if a and b else ""
         if detail and il_s.cpu and il_l.cpu:
             detail += f" (CPU {(il_l.cpu / large) / (il_s.cpu / small):.2f})"
-        out.append(Target(f"linear growth (s per incident, {large} / {small})", per, 1.2, detail))
+        out.append(
+            Target(
+                f"linear growth (s per incident, {large} / {small})",
+                per,
+                LINEAR_GROWTH_LIMIT,
+                detail,
+            )
+        )
     if "check" in t and "yaml" in t:
         c, y = t["check"].time, t["yaml"].time
         out.append(
             Target(
                 f"incident-loop check / PyYAML SafeLoader, N={t['check'].n}",
                 _paired(t["check"], t["yaml"]),
-                0.5,
+                CHECK_LIMIT,
                 _pair(c, y, "s") + _cpu_note(t["check"], t["yaml"]),
             )
         )
-    if "blog" in t and f"il-{t['blog'].n}" in t:
-        n = t["blog"].n
-        il_time, blog_time = t[f"il-{n}"].time, t["blog"].time
+    base = t.get(task_key("base", t["serve"].n)) if "serve" in t else None
+    if base is not None:
+        serve = t["serve"]
         out.append(
             Target(
-                f"vs Material blog, N={n} (incident-loop / blog)",
-                _paired(t[f"il-{n}"], t["blog"]),
-                0.33,
-                _pair(il_time, blog_time, "s") + _cpu_note(t[f"il-{n}"], t["blog"]),
-            )
-        )
-    if "serve" in t and f"base-{t['serve'].n}" in t:
-        n = t["serve"].n
-        serve_time, base_time = t["serve"].time, t[f"base-{n}"].time
-        out.append(
-            Target(
-                f"serve edit -> page, N={n} (/ baseline build)",
-                _paired(t["serve"], t[f"base-{n}"]),
-                1.5,
-                _pair(serve_time, base_time, "s"),
+                f"serve edit -> page, N={serve.n} (/ baseline build)",
+                _paired(serve, base),
+                SERVE_LIMIT,
+                _pair(serve.time, base.time, "s"),
             )
         )
     return out
@@ -564,7 +615,12 @@ def main(argv: list[str] | None = None) -> int:
         default=1800,
         help="seconds before one child process is stopped (default 1800)",
     )
-    parser.add_argument("--skip", default="", help="comma list of: blog, serve, check")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma list of: blog (every blog peer), light (the light pages), light-blog (the "
+        "light pages' blog peer, measured at S only), serve, check",
+    )
     parser.add_argument("--workdir", type=Path, help="directory for the projects (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects and logs")
     parser.add_argument("--json", type=Path, help="write samples, medians and targets to FILE")
@@ -592,12 +648,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeats must be at least 1")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     small, large = sizes
-    bad = skip - {"blog", "serve", "check"}
+    bad = skip - set(SKIPPABLE)
     if bad:
         parser.error(f"--skip: unknown {', '.join(sorted(bad))}")
 
     info = machine()
-    print("incident-loop benchmarks (issue 6)")
+    print("incident-loop benchmarks (one process per build; see benchmarks/README.md)")
     for key, value in info.items():
         print(f"  {key + ':':<22} {value}")
     print(f"  {'load average:':<22} {_load()} (at start)")
@@ -609,91 +665,92 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.no_snapshot:
             snapshot(work / "src")
+        variants = [v for v in VARIANTS if v not in skip]
         print(f"\nGenerating projects in {work}")
-        roots: dict[int, dict[str, Path]] = {}
-        for n in dict.fromkeys(sizes):
-            start = time.perf_counter()
-            roots[n] = generate.generate(
-                n, work / f"n{n}", args.seed, blog=(n == small and "blog" not in skip), force=True
-            )
-            print(f"  N={n}: {', '.join(roots[n])} in {time.perf_counter() - start:.1f} s")
-        for n in dict.fromkeys(sizes):  # the projects must be valid before anything is timed
+        roots: dict[tuple[str, int], dict[str, Path]] = {}
+        for variant in variants:
+            for n in dict.fromkeys(sizes):
+                # The light pages' blog peer only at S: the blog plugin's time grows faster than
+                # its posts, so at L it would take longer than the rest of the light pages.
+                with_blog = "blog" not in skip and (
+                    variant == "full" or (n == small and f"{variant}-blog" not in skip)
+                )
+                start = time.perf_counter()
+                roots[variant, n] = generate.generate(
+                    n,
+                    work / f"{'n' if variant == 'full' else variant}{n}",
+                    args.seed,
+                    blog=with_blog,
+                    light=variant == "light",
+                    force=True,
+                )
+                print(
+                    f"  N={n}, {variant} pages: {', '.join(roots[variant, n])} "
+                    f"in {time.perf_counter() - start:.1f} s"
+                )
+        for (variant, n), project in roots.items():  # valid before anything is timed
             check = subprocess.run(
-                [str(BIN / "incident-loop"), "check", str(roots[n]["incident-loop"])],
+                [str(BIN / "incident-loop"), "check", str(project["incident-loop"])],
                 env=ENV,
                 capture_output=True,
                 text=True,
                 timeout=args.timeout,
             )
             summary = (check.stdout.strip().splitlines() or [""])[-1]
-            print(f"  check N={n}: {summary}")
+            print(f"  check N={n}, {variant} pages: {summary}")
             if check.returncode != 0:
-                raise BenchError(f"the generated project is not valid:\n{check.stdout[-3000:]}")
+                raise BenchError(
+                    f"the generated project is not valid:\n{(check.stdout + check.stderr)[-3000:]}"
+                )
 
         groups: list[list[Task]] = []
         for n in dict.fromkeys(sizes):
-            group = [
-                build_task(
-                    f"il-{n}",
-                    "incident-loop build",
-                    n,
-                    roots[n]["incident-loop"],
-                    work,
-                    args.timeout,
-                ),
-                build_task(
-                    f"base-{n}",
-                    "baseline build (Material, no plugin)",
-                    n,
-                    roots[n]["baseline"],
-                    work,
-                    args.timeout,
-                ),
-            ]
-            if n == small and "blog" not in skip:
-                group.append(
-                    build_task(
-                        "blog",
-                        "Material blog plugin build",
-                        n,
-                        roots[n]["blog"],
-                        work,
-                        args.timeout,
+            group = []
+            for variant in variants:
+                named = "" if variant == "full" else f"{variant} pages: "
+                for kind, project_kind, label in (
+                    ("il", "incident-loop", "incident-loop build"),
+                    ("base", "baseline", "baseline build (Material, no plugin)"),
+                    ("blog", "blog", "Material blog plugin build"),
+                ):
+                    project = roots[variant, n].get(project_kind)
+                    if project is not None:
+                        key = task_key(kind, n, variant)
+                        group.append(build_task(key, named + label, n, project, work, args.timeout))
+                if variant != "full":
+                    continue
+                project = roots[variant, n]["incident-loop"]
+                if n == small and "serve" not in skip:
+                    group.append(
+                        Task(
+                            "serve",
+                            "serve: edit -> page served",
+                            n,
+                            functools.partial(serve_edit, project, timeout=args.timeout),
+                        )
                     )
-                )
-            if n == small and "serve" not in skip:
-                project = roots[n]["incident-loop"]
-                group.append(
-                    Task(
-                        "serve",
-                        "serve: edit -> page served",
-                        n,
-                        functools.partial(serve_edit, project, timeout=args.timeout),
+                if n == large and "check" not in skip:
+                    group.append(
+                        Task(
+                            "check",
+                            "incident-loop check",
+                            n,
+                            command_run(
+                                [str(BIN / "incident-loop"), "check", str(project)], args.timeout
+                            ),
+                        )
                     )
-                )
-            if n == large and "check" not in skip:
-                project = roots[n]["incident-loop"]
-                group.append(
-                    Task(
-                        "check",
-                        "incident-loop check",
-                        n,
-                        command_run(
-                            [str(BIN / "incident-loop"), "check", str(project)], args.timeout
-                        ),
+                    group.append(
+                        Task(
+                            "yaml",
+                            "PyYAML SafeLoader front matters",
+                            n,
+                            command_run(
+                                [PYTHON, str(HERE / "parse_front_matter.py"), str(project)],
+                                args.timeout,
+                            ),
+                        )
                     )
-                )
-                group.append(
-                    Task(
-                        "yaml",
-                        "PyYAML SafeLoader front matters",
-                        n,
-                        command_run(
-                            [PYTHON, str(HERE / "parse_front_matter.py"), str(project)],
-                            args.timeout,
-                        ),
-                    )
-                )
             groups.append(group)
         for group in groups:
             print(f"\nN={group[0].n}: {len(group)} measurements x {args.repeats}, interleaved")
@@ -715,7 +772,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nload average: {_load()} (at end)")
     print(
-        f"\n{'measurement':<38} {'N':>6} {'runs':>4} {'median s':>9} {'min s':>8} "
+        f"\n{'measurement':<{LABEL}} {'N':>6} {'runs':>4} {'median s':>9} {'min s':>8} "
         f"{'max s':>8} {'peak MiB':>9} {'CPU s':>7}"
     )
     for task in tasks.values():
@@ -724,14 +781,14 @@ def main(argv: list[str] | None = None) -> int:
             rss = f"{task.rss:9.0f}" if task.rss else f"{'-':>9}"
             cpu = f"{task.cpu:7.1f}" if task.cpu else f"{'-':>7}"
             print(
-                f"{task.label:<38} {task.n:>6} {len(times):>4} {task.time:>9.2f} "
+                f"{task.label:<{LABEL}} {task.n:>6} {len(times):>4} {task.time:>9.2f} "
                 f"{min(times):>8.2f} {max(times):>8.2f} {rss} {cpu}"
             )
         if task.error:
-            print(f"{task.label:<38} {task.n:>6}  error: {task.error.splitlines()[0]}")
+            print(f"{task.label:<{LABEL}} {task.n:>6}  error: {task.error.splitlines()[0]}")
     results = targets(tasks, small, large)
     print(
-        f"\n{'target':<46} {'measured':>8}  {'limit':<8} {'result':<24} detail"
+        f"\n{'target':<54} {'measured':>8}  {'limit':<8} {'result':<24} detail"
         "\n(measured: the median of the per-round ratios, except linear growth, which compares"
         " medians; detail: the two medians)"
     )

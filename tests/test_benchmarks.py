@@ -1,5 +1,5 @@
-"""The benchmark scripts of issue 6: the generated projects are what the targets say they are,
-and the report computes the ratios and verdicts right.
+"""The benchmark scripts: the generated projects, full and light, are what benchmarks/README.md
+says they are, and the report computes the ratios and verdicts right.
 
 Only correctness is tested here; no time or memory is measured (that is ``make bench``).
 """
@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import statistics
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import yaml
@@ -47,32 +50,84 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def _split(path: Path) -> tuple[str, str]:
+    """The front matter (between the two ``---`` lines) and the body of an incident file."""
+    front, body = path.read_text(encoding="utf-8").split("---\n", 2)[1:]
+    return front, body
+
+
+@pytest.fixture(scope="module", params=["full", "light"])
+def projects(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The full projects, then the light ones (``generate.py --light``)."""
+    light = request.param == "light"
+    out = tmp_path_factory.mktemp("bench") / request.param
+    return generate.generate(N, out, seed=1, blog=True, light=light)
+
+
 @pytest.fixture(scope="module")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return generate.generate(N, tmp_path_factory.mktemp("bench") / "p", seed=1, blog=True)
+def light_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bench") / "light"
+    roots: dict[str, Path] = generate.generate(N, out, seed=1, baseline=False, light=True)
+    return roots["incident-loop"]
 
 
-def test_the_same_seed_gives_the_same_projects(projects: dict[str, Path], tmp_path: Path) -> None:
-    again = generate.generate(N, tmp_path / "p", seed=1, blog=True)
-    other = generate.generate(N, tmp_path / "q", seed=2, baseline=False)
+@pytest.mark.parametrize("light", [False, True], ids=["full", "light"])
+def test_the_same_seed_gives_the_same_projects(tmp_path: Path, light: bool) -> None:
+    first = generate.generate(N, tmp_path / "p", seed=1, blog=True, light=light)
+    again = generate.generate(N, tmp_path / "q", seed=1, blog=True, light=light)
+    other = generate.generate(N, tmp_path / "r", seed=2, baseline=False, light=light)
     for kind in ("incident-loop", "baseline", "blog"):
-        assert _tree(again[kind]) == _tree(projects[kind]), kind
-    assert _tree(other["incident-loop"]) != _tree(projects["incident-loop"])
+        assert _tree(again[kind]) == _tree(first[kind]), kind
+    assert _tree(other["incident-loop"]) != _tree(first["incident-loop"])
 
 
-def test_the_incident_loop_project_is_valid_and_clean(projects: dict[str, Path]) -> None:
-    root = projects["incident-loop"]
+def test_the_full_incident_loop_project_is_valid_and_clean(tmp_path: Path) -> None:
+    root = generate.generate(N, tmp_path / "p", seed=1, baseline=False)["incident-loop"]
     files = sorted((root / "incidents").rglob("*.md"))
     assert len(files) == N
     code, diagnostics = check_json(root, "--strict")
     assert (code, diagnostics) == (0, [])
+    front_lines = []
     for path in files:
-        front = path.read_text(encoding="utf-8").split("---\n")[1]
+        front, body = _split(path)
         data = yaml.safe_load(front)
         assert 0 <= len(data.get("actions") or []) <= 3, path
-        body_lines = path.read_text(encoding="utf-8").split("---\n", 2)[2].splitlines()
-        assert 30 <= len(body_lines) <= 60, path  # "bodies of about 40 lines with a table"
+        front_lines.append(len(front.splitlines()))
+        body_lines = body.splitlines()[1:]  # the blank line after the front matter is not body
+        assert 40 <= len(body_lines) <= 48, path  # "a body of 44 lines"
         assert any(line.startswith("| ") for line in body_lines), path
+    assert 38 <= statistics.mean(front_lines) <= 52  # "about 45 lines of front matter"
+
+
+def test_a_light_incident_has_about_20_lines_of_front_matter_and_body(light_project: Path) -> None:
+    """What the README says of the light pages: a front matter of about 20 lines, a body of about
+    20, 0 or 1 action entry and none of the long lists."""
+    files = sorted((light_project / "incidents").rglob("*.md"))
+    assert len(files) == N
+    front_lines = []
+    for path in files:
+        front, body = _split(path)
+        data = yaml.safe_load(front)
+        assert len(data.get("actions") or []) <= 1, path
+        assert not {"contributing_factors", "runbooks", "links"} & set(data), path
+        front_lines.append(len(front.splitlines()))
+        assert 15 <= front_lines[-1] <= 28, path
+        body_lines = body.splitlines()[1:]  # the blank line after the front matter is not body
+        assert 19 <= len(body_lines) <= 22, path
+        assert any(line.startswith("| ") for line in body_lines), path
+    assert 18 <= statistics.mean(front_lines) <= 24
+
+
+def test_the_light_project_passes_check_strict(light_project: Path) -> None:
+    """Run as a user runs it: the installed command, in a process of its own."""
+    command = Path(sys.executable).parent / "incident-loop"
+    result = subprocess.run(
+        [str(command), "check", "--strict", str(light_project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr  # --strict: no warnings either
 
 
 def test_the_baseline_has_the_same_pages_without_front_matter(projects: dict[str, Path]) -> None:
@@ -156,46 +211,68 @@ def _task(key: str, n: int, times: list[float], rss: list[float] | None = None) 
 
 
 def test_the_report_compares_each_round_and_takes_the_median() -> None:
-    # Three rounds; in each, the runs of one size follow each other: il, base, blog, serve at
-    # N=1000 and il, base, check, yaml at N=5000. The expected values are the per-round ratios
-    # worked out by hand, and their median.
+    # Three rounds; in each, the runs of one size follow each other: il, base, blog, serve, then
+    # the light pages' il, base, blog at N=1000; il, base, blog, check, yaml, then the light il
+    # and base at N=5000 (its light blog peer skipped). The expected values are the per-round
+    # ratios worked out by hand, and their median.
     tasks = {
-        "il-1000": _task("il-1000", 1000, [17.2, 17.1, 17.0], [86, 90, 85]),
-        "base-1000": _task("base-1000", 1000, [13.1, 13.4, 13.0], [59, 58, 60]),
-        "blog": _task("blog", 1000, [43.1, 40.0, 43.4]),
+        "il-1000": _task("il-1000", 1000, [20.0, 19.0, 21.0], [90, 94, 92]),
+        "base-1000": _task("base-1000", 1000, [13.0, 12.5, 13.5], [59, 58, 60]),
+        "blog-1000": _task("blog-1000", 1000, [52.0, 50.0, 51.0]),
         "serve": _task("serve", 1000, [17.3, 17.1, 18.0]),
-        "il-5000": _task("il-5000", 5000, [76.8, 79.0, 76.6], [223, 222, 224]),
+        "light-il-1000": _task("light-il-1000", 1000, [9.0, 9.2, 8.8], [70, 70, 70]),
+        "light-base-1000": _task("light-base-1000", 1000, [6.0, 6.2, 5.8], [40, 40, 40]),
+        "light-blog-1000": _task("light-blog-1000", 1000, [30.0, 31.0, 29.0]),
+        "il-5000": _task("il-5000", 5000, [76.8, 79.0, 76.6], [223, 222, 226]),
         "base-5000": _task("base-5000", 5000, [60.2, 60.0, 62.4], [139, 139, 140]),
+        "blog-5000": _task("blog-5000", 5000, [180.0, 200.0, 190.0]),
         "check": _task("check", 5000, [5.8, 5.6, 5.8]),
         "yaml": _task("yaml", 5000, [33.5, 33.1, 33.7]),
+        "light-il-5000": _task("light-il-5000", 5000, [40.0, 41.0, 42.0], [150, 150, 150]),
+        "light-base-5000": _task("light-base-5000", 5000, [30.0, 30.0, 30.0], [100, 100, 100]),
     }
-    found = {t.name: t for t in run.targets(tasks, 1000, 5000)}
     expected = {
-        # rounds 1.3130, 1.2761, 1.3077
-        "build time, N=1000 (incident-loop / baseline)": (17.0 / 13.0, False),
-        # rounds 1.4576, 1.5517, 1.4167
-        "peak memory, N=1000 (incident-loop / baseline)": (86 / 59, True),
+        # rounds 1.5385, 1.5200, 1.5556
+        "build time, N=1000 (incident-loop / baseline)": (20.0 / 13.0, False),
+        # rounds 1.5254, 1.6207, 1.5333
+        "peak memory, N=1000 (incident-loop / baseline)": (92 / 60, True),
+        # blog / incident-loop, rounds 2.6000, 2.6316, 2.4286: at least 2.5
+        "vs Material blog, N=1000 (blog / incident-loop)": (52.0 / 20.0, True),
         # rounds 1.2757, 1.3167, 1.2276
         "build time, N=5000 (incident-loop / baseline)": (76.8 / 60.2, True),
-        # rounds 1.6043, 1.5971, 1.6000
-        "peak memory, N=5000 (incident-loop / baseline)": (224 / 140, False),
-        # medians of the two builds: 15.36 ms against 17.1 ms per incident
-        "linear growth (s per incident, 5000 / 1000)": ((76.8 / 5000) / (17.1 / 1000), True),
+        # rounds 1.6043, 1.5971, 1.6143
+        "peak memory, N=5000 (incident-loop / baseline)": (223 / 139, False),
+        # rounds 2.3438, 2.5316, 2.4804
+        "vs Material blog, N=5000 (blog / incident-loop)": (190.0 / 76.6, False),
+        # medians of the two builds: 15.36 ms against 20.0 ms per incident
+        "linear growth (s per incident, 5000 / 1000)": ((76.8 / 5000) / (20.0 / 1000), True),
         # rounds 0.1731, 0.1692, 0.1721
         "incident-loop check / PyYAML SafeLoader, N=5000": (5.8 / 33.7, True),
-        # rounds 0.3991, 0.4275, 0.3917
-        "vs Material blog, N=1000 (incident-loop / blog)": (17.2 / 43.1, False),
-        # rounds 1.3206, 1.2761, 1.3846
-        "serve edit -> page, N=1000 (/ baseline build)": (17.3 / 13.1, True),
+        # rounds 1.3308, 1.3680, 1.3333
+        "serve edit -> page, N=1000 (/ baseline build)": (18.0 / 13.5, True),
+        # rounds 1.5000, 1.4839, 1.5172: the limit itself passes
+        "build time, N=1000, light (incident-loop / baseline)": (9.0 / 6.0, True),
+        "peak memory, N=1000, light (incident-loop / baseline)": (70 / 40, False),
+        # rounds 3.3333, 3.3696, 3.2955
+        "vs Material blog, N=1000, light (blog / incident-loop)": (30.0 / 9.0, True),
+        # rounds 1.3333, 1.3667, 1.4000
+        "build time, N=5000, light (incident-loop / baseline)": (41.0 / 30.0, True),
+        "peak memory, N=5000, light (incident-loop / baseline)": (150 / 100, True),
     }
-    assert set(found) == set(expected)
-    for name, (ratio, passed) in expected.items():
-        assert found[name].measured == pytest.approx(ratio), name
-        assert found[name].passed is passed, name
-    line = found["build time, N=1000 (incident-loop / baseline)"].line()
-    assert "1.31" in line and "<= 1.30" in line and "FAIL (0.6 % over)" in line
-    assert "17.1 s vs 13.1 s" in line and "rounds 1.31, 1.28, 1.31" in line
-    assert "PASS" in found["linear growth (s per incident, 5000 / 1000)"].line()
+    found = run.targets(tasks, 1000, 5000)
+    assert [t.name for t in found] == list(expected)  # no light blog target at N=5000
+    for target, (ratio, passed) in zip(found, expected.values(), strict=True):
+        assert target.measured == pytest.approx(ratio), target.name
+        assert target.passed is passed, target.name
+    by_name = {t.name: t for t in found}
+    line = by_name["build time, N=1000 (incident-loop / baseline)"].line()
+    assert "1.54" in line and "<= 1.50" in line and "FAIL (2.6 % over)" in line
+    assert "20.0 s vs 13.0 s" in line and "rounds 1.54, 1.52, 1.56" in line
+    line = by_name["vs Material blog, N=5000 (blog / incident-loop)"].line()
+    assert "2.48" in line and ">= 2.50" in line and "FAIL (0.8 % under)" in line
+    assert "190.0 s vs 76.8 s" in line and "rounds 2.34, 2.53, 2.48" in line
+    assert "PASS" in by_name["vs Material blog, N=1000 (blog / incident-loop)"].line()
+    assert "PASS" in by_name["linear growth (s per incident, 5000 / 1000)"].line()
 
 
 def test_a_round_apart_is_not_compared_with_another_round() -> None:

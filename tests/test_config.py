@@ -105,6 +105,23 @@ BAD_OPTIONS = [
     ("repeat_window_days", "36501", "must be at most 36500 days (100 years), not 36501"),
     ("repeat_window_days", "7.5", "must be a whole number of days, not `7.5`"),
     (
+        "repeat_window_days",
+        "1000000000",
+        "must be at most 36500 days (100 years), not 1000000000",
+    ),
+    (
+        "manual_hours_threshold",
+        "10001",
+        "must be at most 10000 hours, like an incident's manual_hours, not 10001",
+    ),
+    (
+        "manual_hours_threshold",
+        "1e999",
+        "must be a finite number of hours, not inf",
+    ),
+    ("repeat_window_days", "1e9", "must be at most 36500 days (100 years), not 1000000000"),
+    ("repeat_window_days", "2.5e0", "must be a whole number of days, not 2.5e0"),
+    (
         "manual_hours_threshold",
         "true",
         "must be a number of hours, like `8` or `7.5`, not `true` (a yes/no value)",

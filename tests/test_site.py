@@ -15,6 +15,7 @@ from conftest import (
     MINIMAL_INCIDENT,
     REPO,
     build_site,
+    check_json,
     sample_copy,
     visible_text,
 )
@@ -377,3 +378,73 @@ def test_a_file_name_with_spaces_is_url_encoded_in_the_edit_link(minimal: Path) 
         'href="https://github.com/example/ops/edit/main/incidents/2026/DHL%20label%20%231%20100%25.md"'
         in html
     )
+
+
+# ---------------------------------------------------------------- bodies as they work on GitHub
+
+BODY_LINKS = """
+# DHL labels again
+
+See [the first time](2026-01-10-dhl-label-timeouts.md#timeline), the
+[runbook](../../docs/runbooks/label-failover.md) and ![status page](img/status%20page.png "503s").
+
+```text
+[not a link](nowhere.md)
+```
+"""
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def test_relative_links_in_a_body_work_on_the_site_as_on_github(minimal: Path) -> None:
+    _second_incident(minimal)
+    second = minimal / "incidents/2026/2026-02-01-second.md"
+    second.write_text(second.read_text().split("\n---\n")[0] + "\n---\n" + BODY_LINKS)
+    (minimal / "incidents/2026/img").mkdir()
+    (minimal / "incidents/2026/img/status page.png").write_bytes(PNG)
+    site = build_site(minimal)  # --strict: MkDocs finds every rewritten link
+    page = (site / "incidents/INC-2026-002/index.html").read_text(encoding="utf-8")
+    # The file beside INC-2026-001's file is its page; the docs page is the runbook's page;
+    # the image is published under incidents/, at its place in the incidents folder.
+    assert '<a href="../INC-2026-001/#timeline">the first time</a>' in page
+    assert '<a href="../../runbooks/label-failover/">runbook</a>' in page
+    assert 'src="../2026/img/status%20page.png"' in page
+    assert (site / "incidents/2026/img/status page.png").read_bytes() == PNG
+    # Code is left as written; the body's level-1 heading is a level-2 heading of the page.
+    assert "[not a link](nowhere.md)" in page
+    assert page.count("<h1") == 1
+    assert re.search(r'<h2 id="dhl-labels-again">DHL labels again', page)
+
+
+def test_a_broken_relative_link_is_an_error_of_its_line(minimal: Path) -> None:
+    _second_incident(minimal)
+    second = minimal / "incidents/2026/2026-02-01-second.md"
+    text = second.read_text().split("\n---\n")[0] + "\n---\n"
+    front_lines = text.count("\n")  # the body's first line is the line after the closing ---
+    second.write_text(text + "Intro.\n\nSee [the notes](../2025/notes.md) and ![x](gone.png).\n")
+    code, problems = check_json(minimal)
+    assert code == 1
+    line = front_lines + 3  # "Intro.", a blank line, then the links
+    # sorted by line, then by message
+    assert problems == [
+        {
+            "path": "incidents/2026/2026-02-01-second.md",
+            "line": line,
+            "level": "error",
+            "field": "body",
+            "message": "the image `gone.png` points to `incidents/2026/gone.png`, which is not an "
+            "incident file, a file of the docs folder or a file beside the incidents in "
+            "incidents/; fix the path (it is relative to this file, as on GitHub) or use a full "
+            "https:// URL",
+        },
+        {
+            "path": "incidents/2026/2026-02-01-second.md",
+            "line": line,
+            "level": "error",
+            "field": "body",
+            "message": "the link `../2025/notes.md` points to `incidents/2025/notes.md`, which is "
+            "not an incident file, a file of the docs folder or a file beside the incidents in "
+            "incidents/; fix the path (it is relative to this file, as on GitHub) or use a full "
+            "https:// URL",
+        },
+    ]

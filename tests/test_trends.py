@@ -80,6 +80,8 @@ MONTH_KEYS = [
     "mttr_min_median", "mttd_min_median", "alert_detected_share", "manual_hours",
     "rollout_incidents", "rollbacks", "actions_opened", "actions_closed",
 ]  # fmt: skip
+#: SPEC section 7: each month also carries the summaries of section 4 (tests/test_statistics.py).
+DURATION_KEYS = ["time_to_detect", "time_to_mitigate", "time_to_resolve"]
 CSV_HEADER = ["Summary", "Issue Type", "Priority", "Due date", "Labels", "Description", "Assignee"]
 
 
@@ -780,15 +782,16 @@ EXPECTED_MONTHS = [
 
 def test_trends_json_months(site: Path) -> None:
     data = _json(site, "trends.json")
-    assert list(data) == ["months"]
+    assert list(data) == ["durations", "follow_through", "months", "too_few_threshold"]
     assert [m["month"] for m in data["months"]] == MONTHS
     for record in data["months"]:
-        assert sorted(record) == sorted(MONTH_KEYS), record["month"]
+        assert sorted(record) == sorted(MONTH_KEYS + DURATION_KEYS), record["month"]
 
 
 @pytest.mark.parametrize("index", range(len(MONTHS)), ids=MONTHS)
 def test_trends_json_month(site: Path, index: int) -> None:
-    assert _json(site, "trends.json")["months"][index] == EXPECTED_MONTHS[index]
+    month = _json(site, "trends.json")["months"][index]
+    assert {key: month[key] for key in MONTH_KEYS} == EXPECTED_MONTHS[index]
 
 
 def test_trends_totals_leave_out_excluded(site: Path) -> None:
@@ -966,10 +969,14 @@ def test_trends_page(site: Path) -> None:
     assert svgs, "no inline SVG chart"
     for svg in svgs:
         assert "<title" in svg
-    # every chart has a data table with one row per month
+    # every chart of months has a data table with one row per month (the distribution charts'
+    # rows are ranges of durations, the on-time chart's quarters, and the durations are by year
+    # here: see test_trends_page_numbers)
     tables = re.findall(r"<table\b.*?</table>", content, re.S)
     month_tables = [t for t in tables if all(m in t for m in MONTHS)]
-    assert len(month_tables) >= len(svgs)
+    month_svgs = [s for s in svgs if not re.search(r"chart-(time_to_|on-time)", s)]
+    assert len(month_svgs) == 8
+    assert len(month_tables) >= len(month_svgs)
     for table in month_tables:
         assert len(re.findall(r"<tr\b", table)) >= len(MONTHS)
     # nothing from another host
@@ -982,8 +989,31 @@ def test_trends_page(site: Path) -> None:
 def test_trends_page_numbers(site: Path) -> None:
     """The data tables show the hand-worked numbers of the months."""
     text = visible_text(_article((site / "trends/index.html").read_text(encoding="utf-8")))
-    assert "2026-02 245.17 105" in text  # MTTR mean and median of February
-    assert "2026-04 27.67" in text  # median time to detect of April, see EXPECTED_MONTHS
+    # Every month has fewer than 5 incidents, and so has every quarter (2025-Q4 2, 2026-Q1 4,
+    # 2026-Q2 4): the durations are summarised by year (2025: 2, 2026: 8, half of them >= 5).
+    assert "By year: most months have fewer than 5 incidents" in text
+    mitigate = text.split("Median, 90th percentile and n by year and severity")[2]
+    # 2025: INC-2025-002 (Sev1, 210) and INC-2025-003 (Sev3, 65).
+    assert "2025 too few incidents (n=2) too few incidents (n=1) – too few incidents (n=1)" in (
+        mitigate
+    )
+    # 2026: 30.5, 45, 100, 105, 105, 120, 390, 600 -> median (105 + 105) / 2 = 1 h 45 min,
+    # p90 rank ceil(7.2) = 8 -> 600 = 10 h; Sev1 600 (n=1); Sev2 105, 30.5, 120 (n=3); Sev3
+    # 390, 45, 105, 100 (n=4).
+    assert (
+        "2026 1 h 45 min · p90 10 h · n=8 too few incidents (n=1) too few incidents (n=3) "
+        "too few incidents (n=4)" in mitigate
+    )
+    # All time, the ten counted incidents' minutes sorted: 30.5, 45, 65, 100, 105, 105, 120,
+    # 210, 390, 600: median (105 + 105) / 2 = 105 = 1 h 45 min; p90 rank ceil(9.0) = 9 -> 390
+    # = 6 h 30 min. Sev1: 210, 600 (n=2); Sev2: 105, 30.5, 120 (n=3); Sev3: 65, 390, 45, 105,
+    # 100: median 100 = 1 h 40 min, p90 rank ceil(4.5) = 5 -> 390.
+    assert (
+        "All time 1 h 45 min · p90 6 h 30 min · n=10 too few incidents (n=2) too few incidents "
+        "(n=3) 1 h 40 min · p90 6 h 30 min · n=5" in mitigate
+    )
+    # The mean (245.17 in February, api/trends.json) is no number on the page.
+    assert "245.17" not in text
 
 
 def test_trends_page_links_resolve(site: Path) -> None:

@@ -26,6 +26,8 @@ from mkdocs.config.base import (
     ValidationError,
 )
 
+from .core.diagnostics import number_text
+from .core.rules import MAX_MANUAL_HOURS
 from .core.settings import (
     DEFAULT_ID_PATTERN,
     PLUGIN_NAME,
@@ -35,6 +37,7 @@ from .core.settings import (
     Settings,
     SettingsError,
 )
+from .core.yamlio import EXPONENT as _EXPONENT
 from .core.yamlio import load_plain_yaml
 
 T = TypeVar("T")
@@ -70,7 +73,13 @@ def _escaped(text: str) -> str:
 
 
 def _whole_number(value: object, minimum: int, maximum: int | None, unit: str) -> int:
-    """``value`` if it is an int (a YAML ``true`` is not) in ``minimum..maximum``."""
+    """``value`` if it is an int (a YAML ``true`` is not) in ``minimum..maximum``; ``1e2``,
+    which YAML 1.1 leaves as text, is the number 100 (SPEC section 3.1)."""
+    if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        number = float(value)
+        if not number.is_integer():
+            raise ValidationError(f"must be a whole number of {unit}, not {value.strip()}")
+        value = int(number)
     if isinstance(value, bool) or not isinstance(value, int):
         hint = ": write it without quotes" if isinstance(value, str) else ""
         raise ValidationError(f"must be a whole number of {unit}, not {_shown(value)}{hint}")
@@ -184,6 +193,10 @@ class Hours(_Option[float]):
     """A finite number of hours, 0 or more, integer or decimal (not a YAML ``true``)."""
 
     def check(self, value: object) -> float:
+        if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+            # `1e3`: YAML 1.1 (MkDocs' loader and ours) leaves it as text; SPEC section 3.1
+            # reads it as the number it is, in mkdocs.yml as in the incidents.
+            value = float(value)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             hint = ": write it without quotes" if isinstance(value, str) else ""
             raise ValidationError(
@@ -193,6 +206,11 @@ class Hours(_Option[float]):
             raise ValidationError(f"must be a finite number of hours, not {value}")
         if value < 0:
             raise ValidationError(f"must be 0 or more hours, not {value}")
+        if value > MAX_MANUAL_HOURS:
+            raise ValidationError(
+                f"must be at most {MAX_MANUAL_HOURS} hours, like an incident's manual_hours, "
+                f"not {number_text(value)}"
+            )
         return value
 
 

@@ -18,11 +18,11 @@ from markupsafe import Markup
 
 from .config import read_project_config
 from .core.analyse import ActionFacts, IncidentFacts
-from .core.metrics import METRICS, open_actions_answering
+from .core.metrics import HEADLINES, headline, open_actions_answering
 from .core.project import check_project
 from .core.records import parse_date
 from .core.settings import PLUGIN_NAME
-from .site.formats import duration
+from .site.formats import figure
 from .site.model import SiteModel
 from .site.render import Renderer, environment
 from .site.urls import Urls
@@ -155,13 +155,28 @@ def define_env(env: Any) -> None:
         return Markup(renderer.render("macro_actions.md.j2", data.page_src(), actions=rows))
 
     @env.macro  # type: ignore[untyped-decorator]
-    def metric(name: str, **filters: Any) -> str:
-        """A headline number: one of incidents_last_30_days, open_sev1_actions, overdue_actions,
-        mttr_last_quarter (mean time to mitigate of the incidents of the last 91 days); defined in
-        :mod:`incident_loop.core.metrics`."""
-        definition = METRICS.get(name)
-        if definition is None:
-            raise MacroError(f"metric({name!r}): unknown metric; use one of {', '.join(METRICS)}")
+    def metric(name: str, previous: bool = False, compare: bool = False, **filters: Any) -> str:
+        """A headline number of :data:`incident_loop.core.metrics.HEADLINES`, for the period
+        that ends today; ``previous=True`` gives the period of the same length before it, and
+        ``compare=True`` both: ``42 min (previous 91 days: 55 min)``, or ``3 (91 days ago: 5)``
+        for a state such as ``overdue_actions``. A median or share of
+        fewer than five incidents reads "too few incidents (n=3)"."""
+        metric = HEADLINES.get(name)
+        if metric is None:
+            raise MacroError(f"metric({name!r}): unknown metric; use one of {', '.join(HEADLINES)}")
+        if (previous or compare) and metric.period_days is None:
+            raise MacroError(
+                f"metric({name!r}) has no earlier value to compare with; remove "
+                "previous=True or compare=True"
+            )
         renderer = data.renderer()
-        value = definition(renderer.analysis, incidents(filters), renderer.settings)
-        return duration(value) if name == "mttr_last_quarter" else str(value)
+        chosen = incidents(filters)
+
+        def value(before: bool) -> str:
+            return figure(
+                headline(name, renderer.analysis, chosen, renderer.settings, previous=before)
+            )
+
+        if compare:
+            return f"{value(False)} ({metric.previous_label}: {value(True)})"
+        return value(previous)

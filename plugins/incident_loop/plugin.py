@@ -148,6 +148,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
             _add(files, page_file)
+        root = self.project_config.paths.root
+        for src, path in self.renderer.published_files().items():
+            _add(files, File.generated(config, src, abs_src_path=str(root / path)))
         for name in EXPORTS:  # written by on_post_build
             _remove(files, name)
         for asset in (ASSET_CSS, ASSET_JS):

@@ -108,7 +108,11 @@ def summary(incident_count: int, diagnostics: Sequence[Diagnostic]) -> str:
 def number_text(value: object) -> str:
     """A number as people write it: ``8`` not ``8.0``, ``1.5`` as is; anything else as text."""
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        # Python's shortest round-trip form is positional in this range (1234567.5, not the
+        # 1.23457e+06 of "g"), so tables and tooltips never show scientific notation.
+        return repr(value) if 1e-4 <= abs(value) < 1e16 else f"{value:g}"
     return str(value)
 
 

@@ -12,9 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from .analyse import ActionFacts, Analysis, IncidentFacts, overdue_first
-from .rules import local_date
+from .rules import (
+    counts_for_on_time,
+    done_on_time,
+    local_date,
+    median,
+    overdue_span,
+    percentile,
+    round_number,
+    share,
+    too_few,
+)
 from .settings import Settings
 
 #: "The last 30 days" of ``incidents_last_30_days``: today and the 29 days before it.
@@ -109,3 +120,209 @@ METRICS: dict[str, Metric] = {
     "overdue_actions": overdue_actions,
     "mttr_last_quarter": mttr_last_quarter,
 }
+
+
+# --------------------------------------------------------------------------- headlines
+#
+# The home page's headline numbers (SPEC section 4: medians and shares with n, never a mean),
+# each computed for the period that ends today and for the period of the same length before
+# it, by asking the same question on an earlier day: ``on`` is the day the period ends.
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A headline number: ``value`` (``None`` without one), of ``kind`` "count", "minutes"
+    or "share"; ``n`` is the size of the group a median or share summarises (``None`` for a
+    count), and below :data:`rules.TOO_FEW` a page shows "too few ``noun`` (n=...)"."""
+
+    value: float | None
+    kind: str = "count"
+    n: int | None = None
+    noun: str = "incidents"
+
+    @property
+    def too_few(self) -> bool:
+        return self.n is not None and too_few(self.n)
+
+
+Headline = Callable[[Analysis, Sequence[IncidentFacts], Settings, dt.date], Figure]
+
+
+def _started_within(
+    incidents: Iterable[IncidentFacts], settings: Settings, on: dt.date, days: int
+) -> list[IncidentFacts]:
+    """The incidents that count in metrics and started in the ``days`` days ending ``on``."""
+    zone = settings.zone
+    return [
+        f
+        for f in incidents
+        if not f.excluded and in_last_days(local_date(f.record.incident.started_at, zone), on, days)
+    ]
+
+
+def _incidents_in_30_days(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    return Figure(len(_started_within(incidents, settings, on, RECENT_DAYS)))
+
+
+def _duration_of_quarter(attribute: str, statistic: str) -> Headline:
+    def headline(
+        analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+    ) -> Figure:
+        values = [
+            getattr(f, attribute) for f in _started_within(incidents, settings, on, QUARTER_DAYS)
+        ]
+        value = median(values) if statistic == "median" else percentile(values, 90)
+        return Figure(round_number(value), "minutes", len(values))
+
+    return headline
+
+
+def _repeat_rate_of_quarter(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    """SPEC section 4, "Follow-through": repeats / incidents of the 91 days ending ``on``."""
+    recent = _started_within(incidents, settings, on, QUARTER_DAYS)
+    repeats = sum(1 for f in recent if f.repeat_of is not None)
+    return Figure(share(repeats, len(recent)), "share", len(recent))
+
+
+def _answering(analysis: Analysis, incidents: Sequence[IncidentFacts]) -> list[ActionFacts]:
+    """Every action (open or not) answering any of ``incidents`` that count in metrics."""
+    chosen = {f.id for f in incidents if not f.excluded}
+    return [a for a in analysis.actions.values() if any(i in chosen for i in a.incidents)]
+
+
+def _on_time_of_quarter(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    """SPEC section 4, "Follow-through": of the actions due in the 91 days ending ``on`` that
+    are done or overdue on that day, the share done by their due date."""
+    counted = on_time = 0
+    for action in _answering(analysis, incidents):
+        item = action.record.item
+        if not in_last_days(action.due, on, QUARTER_DAYS):
+            continue
+        if counts_for_on_time(item.status, item.completed_at, action.due, on):
+            counted += 1
+            # Done after ``on`` it counts only when due before ``on``: late, not on time.
+            on_time += done_on_time(item.status, item.completed_at, action.due)
+    return Figure(share(on_time, counted), "share", counted, "actions")
+
+
+def _overdue_on(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    """SPEC section 4, "Overdue", on the day ``on``: today it is :func:`overdue_actions`; on an
+    earlier day an action counts as the trends' monthly overdue count does
+    (:func:`rules.overdue_span`), once its incident had started."""
+    if on == analysis.today:
+        return Figure(overdue_actions(analysis, incidents, settings))
+    count = 0
+    zone = settings.zone
+    for action in _answering(analysis, incidents):
+        item = action.record.item
+        span = overdue_span(item.status, action.due, item.completed_at)
+        incident = analysis.incidents.get(action.record.incident_id)
+        if span is None or incident is None:
+            continue
+        started = local_date(incident.record.incident.started_at, zone)
+        if started <= on and span.due < on and (span.until is None or on <= span.until):
+            count += 1
+    return Figure(count)
+
+
+def _open_sev1(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    return Figure(open_sev1_actions(analysis, incidents, settings))
+
+
+def _mttr_mean(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    recent = [f.time_to_mitigate for f in _started_within(incidents, settings, on, QUARTER_DAYS)]
+    return Figure(statistics.fmean(recent) if recent else None, "minutes")
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineMetric:
+    """A headline and the length of its period in days; ``None`` for a state of today that
+    has no earlier value to compare with (which actions were open on an earlier day is not
+    recorded for ``wont_do``)."""
+
+    compute: Headline
+    period_days: int | None
+    description: str
+    #: How a page names the earlier value: the window before ("previous 91 days") for a
+    #: number over a window, the day ("91 days ago") for a state such as overdue actions.
+    state: bool = False
+
+    @property
+    def previous_label(self) -> str:
+        if self.state:
+            return f"{self.period_days} days ago"
+        return f"previous {self.period_days} days"
+
+
+#: The metrics of the ``metric()`` macro by name: the four first names are kept for pages that
+#: use them (``mttr_last_quarter`` is a mean, kept as it has always been shown); the home page
+#: shows the others, each beside its value of the period before.
+HEADLINES: dict[str, HeadlineMetric] = {
+    "incidents_last_30_days": HeadlineMetric(
+        _incidents_in_30_days, RECENT_DAYS, "incidents that started in the last 30 days"
+    ),
+    "open_sev1_actions": HeadlineMetric(
+        _open_sev1, None, "open actions answering an incident of the highest severity"
+    ),
+    "overdue_actions": HeadlineMetric(_overdue_on, QUARTER_DAYS, "overdue actions", state=True),
+    "mttr_last_quarter": HeadlineMetric(
+        _mttr_mean, QUARTER_DAYS, "mean time to mitigate of the last 91 days"
+    ),
+    "mttr_median_last_quarter": HeadlineMetric(
+        _duration_of_quarter("time_to_mitigate", "median"),
+        QUARTER_DAYS,
+        "median time to mitigate of the incidents of the last 91 days",
+    ),
+    "mttr_p90_last_quarter": HeadlineMetric(
+        _duration_of_quarter("time_to_mitigate", "p90"),
+        QUARTER_DAYS,
+        "90th percentile of the time to mitigate of the last 91 days",
+    ),
+    "mttd_median_last_quarter": HeadlineMetric(
+        _duration_of_quarter("time_to_detect", "median"),
+        QUARTER_DAYS,
+        "median time to detect of the incidents of the last 91 days",
+    ),
+    "repeat_rate_last_quarter": HeadlineMetric(
+        _repeat_rate_of_quarter,
+        QUARTER_DAYS,
+        "share of the last 91 days' incidents that repeat an earlier failure mode",
+    ),
+    "on_time_share_last_quarter": HeadlineMetric(
+        _on_time_of_quarter,
+        QUARTER_DAYS,
+        "share of the actions due in the last 91 days done by their due date",
+    ),
+}
+
+
+def headline(
+    name: str,
+    analysis: Analysis,
+    incidents: Sequence[IncidentFacts],
+    settings: Settings,
+    *,
+    previous: bool = False,
+) -> Figure:
+    """The metric ``name`` for the period ending today, or with ``previous`` for the period of
+    the same length just before it (raises ``KeyError`` for an unknown name and ``ValueError``
+    for a metric without a previous value)."""
+    metric = HEADLINES[name]
+    on = analysis.today
+    if previous:
+        if metric.period_days is None:
+            raise ValueError(name)
+        on = on - dt.timedelta(days=metric.period_days)
+    return metric.compute(analysis, incidents, settings, on)

@@ -26,8 +26,8 @@ from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError, SchemaValidator
 
 from .diagnostics import Diagnostic
+from .rules import MAX_MANUAL_HOURS, safe_href, url_scheme
 from .rules import is_open as is_open_status
-from .rules import safe_href, url_scheme
 from .settings import ProjectConfig, Settings
 from .sources import SourceFile
 from .yamlio import KeyPath
@@ -121,8 +121,48 @@ def parse_date_time(value: Any, zone: dt.tzinfo | None) -> dt.datetime:
                 "or set the plugin option `timezone`",
                 {"value": str(value), "example": f"{moment.isoformat(timespec='minutes')}+01:00"},
             )
-        moment = moment.replace(tzinfo=zone)
+        moment = _local_instant(moment, zone, value)
     return moment
+
+
+def _local_instant(wall: dt.datetime, zone: dt.tzinfo, value: Any) -> dt.datetime:
+    """``wall`` (a local time without offset) in ``zone``, with the offset of its own instant.
+
+    SPEC section 3.1: a local time that does not exist (the spring gap of a daylight-saving
+    change) or that exists twice (the autumn fold) has no single instant, so it is refused
+    rather than guessed: the author writes the offset they meant.
+    """
+    earlier, later = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+    offsets = (earlier.utcoffset(), later.utcoffset())
+    if offsets[0] == offsets[1]:
+        return earlier
+    shown = wall.isoformat(timespec="minutes")
+    name = getattr(zone, "key", str(zone))
+    back = earlier.astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    if back != wall:
+        raise PydanticCustomError(
+            "date_time_gap",
+            "`{value}` does not exist in {zone}: the clocks jump over it at the daylight-saving "
+            "change; write the time with its UTC offset, like `{example}`",
+            {"value": str(value), "zone": name, "example": f"{shown}{_offset_text(offsets[0])}"},
+        )
+    raise PydanticCustomError(
+        "date_time_fold",
+        "`{value}` happens twice in {zone} (the clocks go back at the daylight-saving change); "
+        "write the time with its UTC offset: `{first}` for the first, `{second}` for the second",
+        {
+            "value": str(value),
+            "zone": name,
+            "first": f"{shown}{_offset_text(offsets[0])}",
+            "second": f"{shown}{_offset_text(offsets[1])}",
+        },
+    )
+
+
+def _offset_text(offset: dt.timedelta | None) -> str:
+    minutes = int((offset or dt.timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _pad_time(text: str) -> str:
@@ -311,7 +351,9 @@ class Incident:
         | None
     ) = None
     rolled_back: Bool | None = None
-    manual_hours: Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)] | None = None
+    manual_hours: (
+        Annotated[float, Strict(), Field(ge=0, le=MAX_MANUAL_HOURS, allow_inf_nan=False)] | None
+    ) = None
     runbooks: TextList = ()
     links: Annotated[tuple[Link, ...], BeforeValidator(_as_tuple)] = ()
     recurrence_of: TextList = ()

@@ -15,7 +15,9 @@ options, in :mod:`incident_loop.core.settings`.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +49,191 @@ def round_number(value: float | None, digits: int | None = 2) -> float | None:
         return None
     rounded = value if digits is None else round(value, digits)
     return int(rounded) if float(rounded).is_integer() else rounded
+
+
+# --------------------------------------------------------------------------- bounds
+
+#: SPEC section 3.1, ``manual_hours``: a finite number from 0 to this; more is a typo (a year
+#: of one person's work is about 1,700 hours), and a bound keeps every sum of them finite.
+MAX_MANUAL_HOURS = 10_000
+
+
+# --------------------------------------------------------------------------- summaries
+
+#: SPEC section 4, "Durations are summarised": a group of fewer incidents (or actions) than
+#: this shows "too few incidents (n=...)" instead of a median or a 90th percentile. Below five
+#: the 90th percentile is simply the largest value, and one outlier makes the median.
+TOO_FEW = 5
+
+
+def median(values: Sequence[float]) -> float | None:
+    """SPEC section 4: the middle value of the sorted values, the mean of the two middle ones
+    for an even count (the usual median: 10, 20, 30, 40 -> 25); ``None`` without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def percentile(values: Sequence[float], percent: float) -> float | None:
+    """SPEC section 4: the ``percent``-th percentile by nearest rank: the value at rank
+    ceil(percent / 100 x n) of the sorted values (1-based), so always a duration that one
+    incident really had (p90 of 1..10 is 9, of 1..5 is 5); ``None`` without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percent / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def mean(values: Sequence[float]) -> float | None:
+    """The arithmetic mean; exported for tools (SPEC section 7), never a headline."""
+    return math.fsum(values) / len(values) if values else None
+
+
+def too_few(count: int) -> bool:
+    """SPEC section 4: a group of ``count`` is too small to summarise (see :data:`TOO_FEW`)."""
+    return count < TOO_FEW
+
+
+def too_few_text(count: int, noun: str = "incidents") -> str:
+    """What a page shows instead of a summary of a small group: ``too few incidents (n=3)``."""
+    return f"too few {noun} (n={count})"
+
+
+def share(part: int, whole: int) -> float | None:
+    """SPEC section 4, "Shares": a fraction between 0 and 1 to four decimals; ``None`` (not 0)
+    when there is nothing to divide."""
+    return round_number(part / whole, 4) if whole else None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """SPEC section 4: a group of durations (or of days) as ``n``, median, 90th percentile and
+    mean, each rounded to two decimals; ``None`` without values. Pages show the median and the
+    90th percentile only when :func:`too_few` is false, and the mean nowhere."""
+
+    n: int
+    median: float | None
+    p90: float | None
+    mean: float | None
+
+    @property
+    def too_few(self) -> bool:
+        return too_few(self.n)
+
+
+def summarise(values: Sequence[float]) -> Summary:
+    """SPEC section 4: :func:`median`, :func:`percentile` 90 and :func:`mean` of ``values``."""
+    return Summary(
+        n=len(values),
+        median=round_number(median(values)),
+        p90=round_number(percentile(values, 90)),
+        mean=round_number(mean(values)),
+    )
+
+
+#: SPEC section 4, "Periods adapt to the span": the trends page shows months for a history of up
+#: to this many months (three years, 36 bars), quarters up to :data:`MAX_QUARTER_SPAN_MONTHS`
+#: (ten years, 40 bars), and years beyond: a chart stays about 40 bars wide or less, so no bar
+#: shrinks to a pixel. ``api/trends.json`` keeps months.
+MAX_MONTH_SPAN_MONTHS = 36
+MAX_QUARTER_SPAN_MONTHS = 120
+
+
+def period_kind(month_count: int) -> str:
+    """SPEC section 4: ``"month"``, ``"quarter"`` or ``"year"`` for a history of
+    ``month_count`` months."""
+    if month_count <= MAX_MONTH_SPAN_MONTHS:
+        return "month"
+    return "quarter" if month_count <= MAX_QUARTER_SPAN_MONTHS else "year"
+
+
+#: The period kinds, shortest first.
+PERIOD_KINDS = ("month", "quarter", "year")
+
+
+def enough_for_durations(incidents_per_period: Sequence[int]) -> bool:
+    """SPEC section 4: the durations are summarised by a kind of period when at least half of
+    its periods that have incidents have :data:`TOO_FEW` or more; else the trends page uses the
+    next longer kind for the durations (a median by month of three incidents says nothing, one
+    by quarter of twelve does), down to years."""
+    with_incidents = [n for n in incidents_per_period if n]
+    return 2 * sum(1 for n in with_incidents if not too_few(n)) >= len(with_incidents)
+
+
+def period_of_month(month: str, kind: str) -> str:
+    """The period a ``YYYY-MM`` month falls in: itself, ``YYYY-Qn`` or ``YYYY``."""
+    if kind == "month":
+        return month
+    return quarter_of_month(month) if kind == "quarter" else month[:4]
+
+
+#: The distribution charts' buckets of a duration, in minutes: each edge two to four times the
+#: last (a log scale in steps people read: minutes, hours, days), so a 593-day outlier is one
+#: incident in the last bucket instead of the top of an axis that flattens every other value.
+DURATION_BUCKET_EDGES = (5, 15, 30, 60, 120, 240, 480, 1440, 4320, 10080, 43200)
+DURATION_BUCKET_LABELS = (
+    "< 5 min",
+    "5–15 min",
+    "15–30 min",
+    "30–60 min",
+    "1–2 h",
+    "2–4 h",
+    "4–8 h",
+    "8–24 h",
+    "1–3 d",
+    "3–7 d",
+    "7–30 d",
+    "≥ 30 d",
+)
+
+
+def duration_bucket(minutes: float) -> int:
+    """The index in :data:`DURATION_BUCKET_LABELS` of a duration: the bucket whose lower edge
+    is at most ``minutes`` and whose upper edge is above it (60 minutes is in "1–2 h")."""
+    return bisect.bisect_right(DURATION_BUCKET_EDGES, minutes)
+
+
+# --------------------------------------------------------------------------- follow-through
+
+
+def done_on_time(status: str, completed_at: dt.date | None, due: dt.date) -> bool:
+    """SPEC section 4, "Follow-through": done, and ``completed_at`` on or before its effective
+    due date."""
+    return status == "done" and completed_at is not None and completed_at <= due
+
+
+def counts_for_on_time(
+    status: str, completed_at: dt.date | None, due: dt.date, today: dt.date
+) -> bool:
+    """SPEC section 4, "Follow-through": the on-time share counts an action when it is done, or
+    overdue (open past its due date) on ``today``. An open action not yet due has not had its
+    chance; a ``wont_do`` is a decision, not a delay. A done action counts from the day it was
+    done (judged on an earlier day it was still open)."""
+    if status == "done" and completed_at is not None and completed_at <= today:
+        return True
+    if status == "done" and completed_at is not None:  # done after the day asked about
+        return due < today
+    return is_open(status) and due < today
+
+
+def days_between(first: dt.date, last: dt.date) -> int:
+    """Whole days from ``first`` to ``last`` (SPEC section 4, "time to done", "age")."""
+    return (last - first).days
+
+
+def quarter_of_day(day: dt.date) -> str:
+    """The calendar quarter of a date as ``YYYY-Qn`` (``2026-02-10`` -> ``2026-Q1``)."""
+    return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_of_month(month: str) -> str:
+    """The quarter of a ``YYYY-MM`` month: ``2026-05`` -> ``2026-Q2``."""
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
 # --------------------------------------------------------------------------- durations
@@ -99,6 +286,40 @@ def incident_month(started_at: dt.datetime, zone: dt.tzinfo) -> str:
     """SPEC section 4, "Month of an incident": the month of ``started_at`` in the plugin's
     ``timezone``, as ``YYYY-MM``. An action is opened in the month of its incident."""
     return month_of_day(local_date(started_at, zone))
+
+
+# --------------------------------------------------------------------------- dates against today
+
+#: SPEC section 3.1: a ``started_at`` more than this many days after today is a mistyped year
+#: (2206 for 2026), an error; one after today but within it is a warning (a planned
+#: maintenance written ahead, or a typo in the day).
+FUTURE_START_ERROR_DAYS = 365
+
+
+def future_start_level(start: dt.date, today: dt.date) -> str | None:
+    """SPEC section 3.1: ``"error"`` when the incident's start date (in the plugin's
+    ``timezone``) is more than :data:`FUTURE_START_ERROR_DAYS` days after today, ``"warning"``
+    when it is after today, else ``None``."""
+    if start > today + dt.timedelta(days=FUTURE_START_ERROR_DAYS):
+        return "error"
+    return "warning" if start > today else None
+
+
+def completed_before_start(completed_at: dt.date, start: dt.date) -> bool:
+    """SPEC section 3.2, ``completed_at``: an action cannot be done before its incident started
+    (compared with the start date in the plugin's ``timezone``)."""
+    return completed_at < start
+
+
+def completed_after_today(completed_at: dt.date, today: dt.date) -> bool:
+    """SPEC section 3.2, ``completed_at``: not after today."""
+    return completed_at > today
+
+
+def last_counted_month(today: dt.date) -> str:
+    """SPEC section 3.1: the trends never run past today's month; an incident dated later (a
+    warning) stays in the log and out of the monthly series."""
+    return month_of_day(today)
 
 
 # --------------------------------------------------------------------------- repeats

@@ -8,14 +8,41 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .analyse import ActionFacts, Analysis, IncidentFacts
-from .rules import local_date, month_of_day, overdue_span, round_number, triggered_by_rollout
+from .rules import (
+    DURATION_BUCKET_LABELS,
+    PERIOD_KINDS,
+    Summary,
+    counts_for_on_time,
+    days_between,
+    done_on_time,
+    duration_bucket,
+    enough_for_durations,
+    is_open,
+    last_counted_month,
+    local_date,
+    mean,
+    median,
+    month_of_day,
+    overdue_span,
+    period_kind,
+    period_of_month,
+    quarter_of_day,
+    quarter_of_month,
+    round_number,
+    share,
+    summarise,
+    triggered_by_rollout,
+)
 from .settings import PeakPeriod, Settings
+
+#: The three durations of SPEC section 4, as the attributes of an incident's facts.
+DURATIONS = ("time_to_detect", "time_to_mitigate", "time_to_resolve")
+NO_VALUES = summarise(())
 
 
 @dataclass
@@ -36,6 +63,10 @@ class MonthStats:
     actions_closed: int = 0
     #: Actions overdue at the end of the month (at today for the current month); page only.
     overdue: int = 0
+    #: SPEC section 4: each duration's n, median, 90th percentile and mean (minutes).
+    time_to_detect: Summary = NO_VALUES
+    time_to_mitigate: Summary = NO_VALUES
+    time_to_resolve: Summary = NO_VALUES
 
 
 @dataclass
@@ -62,22 +93,131 @@ class FailureModeRecurrence:
 
 
 @dataclass
+class PeriodStats:
+    """One bar of the trends page's charts: a month, a quarter or a year (``rules.period_kind``)."""
+
+    label: str
+    months: list[MonthStats]
+    incidents: int = 0
+    by_severity: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    repeats: int = 0
+    alert_detected_share: float | None = None
+    manual_hours: float = 0
+    rollout_incidents: int = 0
+    rollbacks: int = 0
+    actions_opened: int = 0
+    actions_closed: int = 0
+    #: Overdue at the end of the period's last month.
+    overdue: int = 0
+    #: Duration name -> summary of all the period's incidents.
+    durations: dict[str, Summary] = field(default_factory=dict)
+    #: Duration name -> severity -> summary.
+    durations_by_severity: dict[str, dict[str, Summary]] = field(default_factory=dict)
+
+
+@dataclass
+class Distribution:
+    """How many incidents fall in each of ``rules.DURATION_BUCKET_LABELS``, by severity."""
+
+    duration: str
+    labels: tuple[str, ...]
+    by_severity: dict[str, list[int]]
+
+
+@dataclass
+class OnTime:
+    """SPEC section 4, "Follow-through": of the actions that count (done, or overdue), how many
+    were done by their effective due date."""
+
+    name: str
+    counted: int
+    on_time: int
+
+    @property
+    def share(self) -> float | None:
+        return share(self.on_time, self.counted)
+
+
+@dataclass
+class QuarterFollowThrough:
+    quarter: str
+    on_time: OnTime
+    incidents: int
+    repeats: int
+
+    @property
+    def repeat_rate(self) -> float | None:
+        return share(self.repeats, self.incidents)
+
+
+@dataclass
+class FollowThrough:
+    by_quarter: list[QuarterFollowThrough]
+    by_type: list[OnTime]
+    by_owner: list[OnTime]
+    #: Days from the incident's start date to ``completed_at``, of the done actions.
+    time_to_done_days: Summary
+    #: Days from the incident's start date to today, of the open actions.
+    open_age_days: Summary
+    incidents: int
+    repeats: int
+
+    @property
+    def repeat_rate(self) -> float | None:
+        return share(self.repeats, self.incidents)
+
+
+@dataclass
 class Trends:
     months: list[MonthStats]
     peaks: list[PeakComparison]
     failure_modes: list[FailureModeRecurrence]
+    #: ``"month"``, ``"quarter"`` or ``"year"``: the bars of the page's charts.
+    period_kind: str = "month"
+    periods: list[PeriodStats] = field(default_factory=list)
+    #: The periods the durations are summarised by: the page's, or longer ones when most of
+    #: those have too few incidents (``rules.enough_for_durations``).
+    duration_period_kind: str = "month"
+    duration_periods: list[PeriodStats] = field(default_factory=list)
+    #: Duration name -> severity -> summary over the whole history.
+    durations_by_severity: dict[str, dict[str, Summary]] = field(default_factory=dict)
+    #: Duration name -> summary over the whole history.
+    durations: dict[str, Summary] = field(default_factory=dict)
+    distributions: list[Distribution] = field(default_factory=list)
+    follow_through: FollowThrough | None = None
 
 
 def _mean(values: Sequence[float]) -> float | None:
-    return round_number(statistics.fmean(values)) if values else None
+    return round_number(mean(values))
 
 
 def _median(values: Sequence[float]) -> float | None:
-    return round_number(statistics.median(values)) if values else None
+    return round_number(median(values))
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round_number(part / whole, 4) if whole else None
+    return share(part, whole)
+
+
+def _durations(group: Sequence[IncidentFacts]) -> dict[str, Summary]:
+    """Each duration of SPEC section 4 summarised over ``group`` (an incident without
+    ``resolved_at`` has no time to resolve)."""
+    result = {}
+    for name in DURATIONS:
+        values = [v for f in group if (v := getattr(f, name)) is not None]
+        result[name] = summarise(values)
+    return result
+
+
+def _durations_by_severity(
+    group: Sequence[IncidentFacts], severities: Sequence[str]
+) -> dict[str, dict[str, Summary]]:
+    by_severity: dict[str, list[IncidentFacts]] = {s: [] for s in severities}
+    for facts in group:
+        by_severity.setdefault(facts.record.incident.severity, []).append(facts)
+    per = {severity: _durations(members) for severity, members in by_severity.items()}
+    return {name: {severity: per[severity][name] for severity in per} for name in DURATIONS}
 
 
 def _next_month(day: dt.date) -> dt.date:
@@ -92,7 +232,144 @@ def compute_trends(analysis: Analysis, settings: Settings) -> Trends:
     months = _months(counted, actions, analysis, settings)
     peaks = _peaks(counted, settings, months, analysis.today)
     modes = _recurrence(counted, analysis, settings)
-    return Trends(months=months, peaks=peaks, failure_modes=modes)
+    # SPEC section 3.1: an incident after today's month is in no month, and in no summary.
+    in_months = {m.month for m in months}
+    counted = [f for f in counted if f.month in in_months]
+    kind = period_kind(len(months))
+    periods = _periods(months, counted, settings, kind)
+    duration_kind, duration_periods = kind, periods
+    for longer in PERIOD_KINDS[PERIOD_KINDS.index(kind) :]:
+        duration_kind = longer
+        duration_periods = (
+            periods if longer == kind else _periods(months, counted, settings, longer)
+        )
+        if enough_for_durations([p.incidents for p in duration_periods]):
+            break
+    return Trends(
+        months=months,
+        peaks=peaks,
+        failure_modes=modes,
+        period_kind=kind,
+        periods=periods,
+        duration_period_kind=duration_kind,
+        duration_periods=duration_periods,
+        durations_by_severity=_durations_by_severity(counted, settings.severities),
+        durations=_durations(counted),
+        distributions=_distributions(counted, settings.severities),
+        follow_through=_follow_through(counted, actions, analysis, settings, months),
+    )
+
+
+def _periods(
+    months: list[MonthStats], counted: list[IncidentFacts], settings: Settings, kind: str
+) -> list[PeriodStats]:
+    """The months grouped into the page's periods, with the sums and summaries of each."""
+    periods: dict[str, PeriodStats] = {}
+    for stats in months:
+        label = period_of_month(stats.month, kind)
+        period = periods.get(label)
+        if period is None:
+            period = periods[label] = PeriodStats(
+                label=label,
+                months=[],
+                by_severity=dict.fromkeys(settings.severities, 0),
+                by_category=dict.fromkeys(settings.categories, 0),
+            )
+        period.months.append(stats)
+        period.incidents += stats.incidents
+        for key, count in stats.by_severity.items():
+            period.by_severity[key] = period.by_severity.get(key, 0) + count
+        for key, count in stats.by_category.items():
+            period.by_category[key] = period.by_category.get(key, 0) + count
+        period.repeats += stats.repeats
+        period.manual_hours = round_number(period.manual_hours + stats.manual_hours)
+        period.rollout_incidents += stats.rollout_incidents
+        period.rollbacks += stats.rollbacks
+        period.actions_opened += stats.actions_opened
+        period.actions_closed += stats.actions_closed
+        period.overdue = stats.overdue
+    grouped: dict[str, list[IncidentFacts]] = defaultdict(list)
+    for facts in counted:
+        grouped[period_of_month(facts.month, kind)].append(facts)
+    for label, period in periods.items():
+        group = grouped.get(label, [])
+        alerts = sum(1 for f in group if f.record.incident.detection_source == "alert")
+        period.alert_detected_share = share(alerts, len(group))
+        period.durations = _durations(group)
+        period.durations_by_severity = _durations_by_severity(group, settings.severities)
+    return list(periods.values())
+
+
+def _distributions(counted: list[IncidentFacts], severities: Sequence[str]) -> list[Distribution]:
+    result = []
+    for name in DURATIONS:
+        counts: dict[str, list[int]] = {s: [0] * len(DURATION_BUCKET_LABELS) for s in severities}
+        for facts in counted:
+            value = getattr(facts, name)
+            if value is None:
+                continue
+            row = counts.setdefault(
+                facts.record.incident.severity, [0] * len(DURATION_BUCKET_LABELS)
+            )
+            row[duration_bucket(value)] += 1
+        result.append(Distribution(name, DURATION_BUCKET_LABELS, counts))
+    return result
+
+
+def _follow_through(
+    counted: list[IncidentFacts],
+    actions: list[ActionFacts],
+    analysis: Analysis,
+    settings: Settings,
+    months: list[MonthStats],
+) -> FollowThrough:
+    """SPEC section 4, "Follow-through", over the actions of the incidents that count."""
+    today = analysis.today
+    zone = settings.zone
+    start_of = {f.id: local_date(f.record.incident.started_at, zone) for f in counted}
+    quarters: dict[str, QuarterFollowThrough] = {}
+    for stats in months:
+        quarter = quarter_of_month(stats.month)
+        row = quarters.get(quarter)
+        if row is None:
+            row = quarters[quarter] = QuarterFollowThrough(quarter, OnTime(quarter, 0, 0), 0, 0)
+        row.incidents += stats.incidents
+        row.repeats += stats.repeats
+    by_type: dict[str, OnTime] = {}
+    by_owner: dict[str, OnTime] = {}
+    to_done: list[float] = []
+    ages: list[float] = []
+    for action in actions:
+        item = action.record.item
+        started = start_of.get(action.record.incident_id)
+        if started is None:
+            continue
+        if item.status == "done" and item.completed_at is not None:
+            to_done.append(days_between(started, item.completed_at))
+        elif is_open(item.status):
+            ages.append(days_between(started, today))
+        if not counts_for_on_time(item.status, item.completed_at, action.due, today):
+            continue
+        on_time = done_on_time(item.status, item.completed_at, action.due)
+        tallies = [
+            by_type.setdefault(item.type, OnTime(item.type, 0, 0)),
+            by_owner.setdefault(item.owner, OnTime(item.owner, 0, 0)),
+        ]
+        due_quarter = quarters.get(quarter_of_day(action.due))
+        if due_quarter is not None:
+            tallies.append(due_quarter.on_time)
+        for tally in tallies:
+            tally.counted += 1
+            tally.on_time += on_time
+    return FollowThrough(
+        by_quarter=list(quarters.values()),
+        by_type=sorted(by_type.values(), key=lambda r: r.name),
+        by_owner=sorted(by_owner.values(), key=lambda r: (-r.counted, r.name)),
+        time_to_done_days=summarise(to_done),
+        open_age_days=summarise(ages),
+        incidents=sum(m.incidents for m in months),
+        repeats=sum(m.repeats for m in months),
+    )
 
 
 def _months(
@@ -101,10 +378,13 @@ def _months(
     analysis: Analysis,
     settings: Settings,
 ) -> list[MonthStats]:
+    # SPEC section 3.1: the months end at today's; an incident dated later is left out here.
+    last_month = last_counted_month(analysis.today)
+    counted = [f for f in counted if f.month <= last_month]
     if not counted:
         return []
     first = dt.date.fromisoformat(counted[0].month + "-01")
-    last = max(dt.date.fromisoformat(counted[-1].month + "-01"), analysis.today.replace(day=1))
+    last = analysis.today.replace(day=1)
     by_month: dict[str, MonthStats] = {}
     day = first
     while day <= last:
@@ -135,11 +415,16 @@ def _months(
         stats.mttr_min_mean = _mean(mitigate)
         stats.mttr_min_median = _median(mitigate)
         stats.mttd_min_median = _median([f.time_to_detect for f in group])
+        durations = _durations(group)
+        stats.time_to_detect = durations["time_to_detect"]
+        stats.time_to_mitigate = durations["time_to_mitigate"]
+        stats.time_to_resolve = durations["time_to_resolve"]
         alerts = sum(1 for f in group if f.record.incident.detection_source == "alert")
         stats.alert_detected_share = _share(alerts, len(group))
         stats.manual_hours = round_number(stats.manual_hours)
 
     month_of = {f.id: f.month for f in counted}
+    actions = [a for a in actions if a.record.incident_id in month_of]
     for action in actions:
         opened = month_of[action.record.incident_id]
         by_month[opened].actions_opened += 1

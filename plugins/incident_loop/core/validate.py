@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
+from .links import LinkResolver, broken_link_message, relative_links
 from .records import (
     PAGE_KEYS,
     ActionItem,
@@ -39,7 +40,16 @@ from .records import (
     parse_date_time,
     validated,
 )
-from .rules import SAFE_ID_CHARACTERS, default_action_id, is_safe_id, next_free_id
+from .rules import (
+    SAFE_ID_CHARACTERS,
+    completed_after_today,
+    completed_before_start,
+    default_action_id,
+    future_start_level,
+    is_safe_id,
+    local_date,
+    next_free_id,
+)
 from .settings import DEFAULT_ID_PATTERN, ProjectConfig
 from .sources import (
     NOT_INCIDENTS,
@@ -209,6 +219,11 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         allowed = _literal_choices(error)
         hint = did_you_mean(str(value), allowed) if isinstance(value, str) else ""
         return f"`{value}` is not one of {', '.join(allowed)}{hint}"
+    if kind == "less_than_equal":
+        return (
+            f"must be at most {number_text(error['ctx']['le'])}, not {number_text(value)}; "
+            "check the number"
+        )
     if kind == "greater_than_equal":
         return f"must be {number_text(error['ctx']['ge'])} or more, not {number_text(value)}"
     return str(error["msg"])
@@ -231,6 +246,7 @@ def load_project(config: ProjectConfig) -> Project:
 
     seen = _SeenIncidents(examples=_project_examples(project))
     context = {"zone": settings.zone if settings.timezone else None}
+    today = settings.current_date()
     if paths.incidents_dir.is_dir():
         for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
             rel = paths.relative(path)
@@ -244,7 +260,7 @@ def load_project(config: ProjectConfig) -> Project:
                 if source.problems:  # its ids and actions are unknown: see _SeenIncidents
                     seen.unreadable.append(rel)
                 continue
-            record = _check_incident(project, source, seen, context)
+            record = _check_incident(project, source, seen, context, today)
             if record is not None:
                 project.incidents.append(record)
     elif config.paths.incidents_dir != paths.root / "incidents" or paths.docs_dir.is_dir():
@@ -264,6 +280,7 @@ def load_project(config: ProjectConfig) -> Project:
     project.incidents[:] = [r for r in project.incidents if r.source.rel not in broken]
     project.actions = {a.id: a for record in project.incidents for a in record.actions}
     _check_catalogue_references(project)
+    _check_body_links(project)
     project.incidents.sort(key=lambda r: (r.incident.started_at, r.id))
     project.diagnostics[:] = _fields_listed_once(
         _next_free_id_hints(sort_diagnostics(diagnostics + seen.diagnostics), seen)
@@ -498,6 +515,7 @@ def _check_incident(
     source: SourceFile,
     seen: _SeenIncidents,
     context: dict[str, Any],
+    today: dt.date,
 ) -> IncidentRecord | None:
     """Check one incident file on its own; the rules across files are gathered in ``seen``."""
     settings = project.settings
@@ -606,6 +624,8 @@ def _check_incident(
             seen.recurrences.append((source, index, value, started))
     _check_timestamps(source, context, out, incident)
     records, refs = _check_action_entries(source, out, incident_id)
+    if started is not None:
+        _check_against_today(source, local_date(started, settings.zone), today, records, out)
     id_is_sound = (
         isinstance(incident_id, str)
         and seen.first.get(incident_id) is source
@@ -633,8 +653,11 @@ def _check_incident(
         seen.declared.add(action_id)
         if explicit or id_is_sound:  # a default id changes once the incident id is fixed
             seen.actions.append((source, ("actions", index), action_id))
+    # A key the reading already refused (a YAML 1.1 number form) is reported once, there.
+    refused = {(d.line, d.field) for d in source.problems}
+    out = [d for d in out if (d.line, d.field) not in refused]
     project.diagnostics.extend(out)
-    if incident is None or any(d.level == "error" for d in out):
+    if incident is None or any(d.level == "error" for d in out + list(source.problems)):
         return None
     actions = tuple(
         ActionRecord(
@@ -687,6 +710,54 @@ def _check_timestamps(
                 )
             )
         previous = (key, moment)
+
+
+def _check_against_today(
+    source: SourceFile,
+    start: dt.date,
+    today: dt.date,
+    actions: list[tuple[KeyPath, ActionItem]],
+    out: list[Diagnostic],
+) -> None:
+    """SPEC sections 3.1 and 3.2: the incident's start and its actions' completion dates
+    against today and each other (dates in the plugin's ``timezone``)."""
+    level = future_start_level(start, today)
+    if level == "error":
+        out.append(
+            source.error(
+                ("started_at",),
+                f"is {start.isoformat()}, more than a year after today ({today.isoformat()}); "
+                "check the year",
+            )
+        )
+    elif level == "warning":
+        line = source.line(("started_at",))
+        out.append(
+            Diagnostic(
+                source.rel,
+                line,
+                "warning",
+                "started_at",
+                f"is {start.isoformat()}, after today ({today.isoformat()}); check the date "
+                "(the trends leave the incident out until its month comes)",
+            )
+        )
+    for key_path, item in actions:
+        done = item.completed_at
+        if done is None:
+            continue
+        if completed_before_start(done, start):
+            problem = f"before the incident started ({start.isoformat()})"
+        elif completed_after_today(done, today):
+            problem = f"after today ({today.isoformat()})"
+        else:
+            continue
+        out.append(
+            source.error(
+                key_path + ("completed_at",),
+                f"{done.isoformat()} is {problem}; write the date the action was done",
+            )
+        )
 
 
 _ACTION_RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -867,4 +938,24 @@ def _check_catalogue_references(project: Project) -> None:
             for index, value in enumerate(getattr(entry.data, key)):
                 _reference(
                     entry.source, (key, index), value, known, what, where, project.diagnostics
+                )
+
+
+def _check_body_links(project: Project) -> None:
+    """Every relative link and image of an incident's body points to something the site
+    publishes (see :mod:`.links`)."""
+    resolver = LinkResolver(project)
+    for record in project.incidents:
+        source = record.source
+        for link in relative_links(source.body):
+            target = resolver.resolve(link.target, source.rel)
+            if target.kind == "missing":
+                project.diagnostics.append(
+                    Diagnostic(
+                        source.rel,
+                        source.body_line + link.line - 1,
+                        "error",
+                        "body",
+                        broken_link_message(link, target, resolver.incidents_dir),
+                    )
                 )

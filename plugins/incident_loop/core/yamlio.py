@@ -25,6 +25,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .diagnostics import number_text
+
 try:  # libyaml's parser is several times faster than the pure-Python one
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -194,6 +196,12 @@ class _Walker:
                 "remove the anchors and aliases",
             )
         if isinstance(node, ScalarNode):
+            problem = _number_form_problem(node)
+            if problem is not None:
+                # Kept as its text, reported once here: the model's own message on the same
+                # key ("must be a number") is left out by the validation.
+                self.problems.append((self.line_of(node), path, problem))
+                return node.value
             return self.scalar(node)
         if isinstance(node, SequenceNode):
             self.check_tag(node, _TAG + "seq")
@@ -214,6 +222,10 @@ class _Walker:
 
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag == _STR:
+            if not node.style and EXPONENT.fullmatch(node.value):
+                # Plain (libyaml gives "", PyYAML None): YAML 1.2 and JSON read `1e3` as a
+                # number; PyYAML's YAML 1.1 wants a dot.
+                return float(node.value)
             # Most values: what the constructor would return, without it. Short ones (a
             # severity, a slug, an owner) are shared by the thousands of files that repeat them.
             value: str = node.value
@@ -258,6 +270,46 @@ class _Walker:
                 self.lines[path + (key,)] = line
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
+
+
+#: A number with an exponent but no dot (``1e3``, ``1.5e2``, ``2E-1``), which YAML 1.1
+#: leaves as text; SPEC section 3.1 reads it as the number it is.
+EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
+def _number_form_problem(node: ScalarNode) -> str | None:
+    """SPEC section 3.1: a plain scalar that YAML 1.1 reads as a number in a form no other
+    reader shares (base 60, octal, hexadecimal, binary, digits grouped with ``_``) is refused
+    with what YAML would make of it and what to write instead; ``None`` for any other."""
+    if (
+        node.tag not in (_TAG + "int", _TAG + "float") or node.style
+    ):  # plain: None, or "" from libyaml
+        return None
+    text = node.value.strip()
+    digits = text.lstrip("+-")
+    if ":" in digits:
+        hours, _, minutes = digits.partition(":")
+        decimal = number_text(int(hours or 0) + int(minutes.split(":")[0] or 0) / 60)
+        form = "a base-60 (sexagesimal) number"
+        fix = f"for {hours} hours {minutes} minutes write the decimal `{decimal}`"
+    elif digits[:2] in ("0x", "0X"):
+        form, fix = "a hexadecimal number", "write the decimal number"
+    elif digits[:2] in ("0b", "0B"):
+        form, fix = "a binary number", "write the decimal number"
+    elif "_" in digits:
+        form, fix = "a number with `_` between digits", "write the digits without `_`"
+    elif node.tag == _TAG + "int" and len(digits) > 1 and digits[0] == "0":
+        form, fix = "an octal number", "write it without the leading zero"
+    else:
+        return None
+    try:
+        read = SafeConstructor().construct_object(node, deep=True)
+    except (ValueError, OverflowError):  # pragma: no cover - the resolver matched its form
+        read = text
+    return (
+        f"`{text}` is {form} in YAML 1.1 (read as {read}), not what it looks like; {fix}, "
+        "or put it in quotes if it is text"
+    )
 
 
 #: Values up to this length are interned (see ``_Walker.scalar``).

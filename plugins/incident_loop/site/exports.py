@@ -16,9 +16,9 @@ from typing import Any, TextIO
 
 from ..core.analyse import Analysis, ranked_open_actions
 from ..core.project import CheckResult
-from ..core.rules import round_number
+from ..core.rules import TOO_FEW, round_number
 from ..core.settings import ProjectConfig
-from ..core.trends import Trends
+from ..core.trends import OnTime, Trends
 from .model import SiteModel
 from .urls import Urls, action_anchor, incident_src
 
@@ -50,7 +50,14 @@ def cell(value: Any) -> Any:
     return value
 
 
-_JSON_OPTIONS: dict[str, Any] = {"indent": 2, "sort_keys": True, "ensure_ascii": False}
+# allow_nan=False: SPEC section 7, no export ever holds NaN or Infinity (the inputs are bounded;
+# this makes a slip an error instead of a file that is not JSON).
+_JSON_OPTIONS: dict[str, Any] = {
+    "indent": 2,
+    "sort_keys": True,
+    "ensure_ascii": False,
+    "allow_nan": False,
+}
 
 
 def to_json(data: Any) -> str:
@@ -123,12 +130,62 @@ def actions_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
 
 
 def trends_data(trends: Trends) -> dict[str, Any]:
+    """``api/trends.json`` (SPEC section 7): the months, and the summaries and follow-through of
+    SPEC section 4, with the field names documented on How the loop works."""
     months = []
     for stats in trends.months:
         row = asdict(stats)
         row.pop("overdue")  # shown on the page; not a field of the export contract
         months.append(row)
-    return {"months": months}
+    data: dict[str, Any] = {"months": months}
+    if not trends.months:
+        return data
+    data["too_few_threshold"] = TOO_FEW
+    data["durations"] = {
+        name: {
+            "all": asdict(trends.durations[name]),
+            "by_severity": {
+                severity: asdict(summary)
+                for severity, summary in trends.durations_by_severity[name].items()
+            },
+        }
+        for name in trends.durations
+    }
+    follow = trends.follow_through
+    if follow is not None:
+        data["follow_through"] = {
+            "repeat_rate": {
+                "incidents": follow.incidents,
+                "repeats": follow.repeats,
+                "share": follow.repeat_rate,
+            },
+            "time_to_done_days": asdict(follow.time_to_done_days),
+            "open_action_age_days": asdict(follow.open_age_days),
+            "on_time_by_quarter": [
+                {
+                    "quarter": row.quarter,
+                    "actions_counted": row.on_time.counted,
+                    "actions_on_time": row.on_time.on_time,
+                    "on_time_share": row.on_time.share,
+                    "incidents": row.incidents,
+                    "repeats": row.repeats,
+                    "repeat_rate": row.repeat_rate,
+                }
+                for row in follow.by_quarter
+            ],
+            "on_time_by_type": [_on_time_row("type", row) for row in follow.by_type],
+            "on_time_by_owner": [_on_time_row("owner", row) for row in follow.by_owner],
+        }
+    return data
+
+
+def _on_time_row(key: str, row: OnTime) -> dict[str, Any]:
+    return {
+        key: row.name,
+        "actions_counted": row.counted,
+        "actions_on_time": row.on_time,
+        "on_time_share": row.share,
+    }
 
 
 def actions_csv(analysis: Analysis, urls: Urls, site_url: str | None) -> str:
@@ -241,5 +298,5 @@ def render_export(result: CheckResult, config: ProjectConfig, what: str, output_
     }[what]()
     if output_format == "json":
         return to_json(data)
-    (rows,) = data.values()
-    return flat_csv(rows)
+    # The CSV of trends is its months (a summary becomes columns like time_to_detect.p90).
+    return flat_csv(data["months" if what == "trends" else what])

@@ -12,7 +12,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..core.diagnostics import number_text
-from ..core.rules import local_date
+from ..core.metrics import Figure
+from ..core.rules import Summary, local_date, too_few, too_few_text
 
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 
@@ -41,6 +42,47 @@ def duration(minutes: float | None) -> str:
     if hours:
         return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
     return f"{mins} min"
+
+
+def days(value: float | None) -> str:
+    """``25`` -> ``25 days`` (follow-through is counted in whole days)."""
+    if value is None:
+        return "–"
+    return f"{number_text(value)} day{'' if value == 1 else 's'}"
+
+
+def summary(value: Summary | None, unit: str = "minutes", noun: str = "incidents") -> str:
+    """SPEC section 4: ``30 min · p90 10 h · n=5``; ``too few incidents (n=3)`` below the
+    threshold; ``–`` for no values. The mean is not shown (it is in ``api/trends.json``)."""
+    if value is None or value.n == 0:
+        return "–"
+    if too_few(value.n):
+        return too_few_text(value.n, noun)
+    show = duration if unit == "minutes" else days
+    return f"{show(value.median)} · p90 {show(value.p90)} · n={value.n}"
+
+
+def median_of(value: float | None, count: int, noun: str = "incidents") -> str:
+    """A median computed over ``count`` incidents, or the too-few text (SPEC section 4)."""
+    if value is None or count == 0:
+        return "–"
+    if too_few(count):
+        return too_few_text(count, noun)
+    return duration(value)
+
+
+def figure(value: Figure) -> str:
+    """A headline number as the home page shows it: a count, a duration or a percentage;
+    ``too few incidents (n=3)`` for a median or share of a small group; ``–`` without one."""
+    if value.too_few and value.n is not None:
+        return too_few_text(value.n, value.noun)
+    if value.value is None:
+        return "–"
+    if value.kind == "minutes":
+        return duration(value.value)
+    if value.kind == "share":
+        return percent(value.value)
+    return number_text(value.value)
 
 
 def when(moment: dt.datetime | None) -> str:
@@ -78,6 +120,9 @@ def words(value: str) -> str:
 
 FILTERS = {
     "duration": duration,
+    "days": days,
+    "summary": summary,
+    "median_of": median_of,
     "when": when,
     "day": day,
     "number": number,

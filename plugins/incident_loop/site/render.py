@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
 from ..core import rules
 from ..core.analyse import IncidentFacts, ranked_open_actions
+from ..core.links import LinkResolver, demote_top_headings, relative_links, rewrite
 from ..core.records import ACTION_STATUSES, ACTION_TYPES
-from ..core.rules import safe_href
-from .charts import trend_charts
+from ..core.rules import (
+    MAX_MONTH_SPAN_MONTHS,
+    MAX_QUARTER_SPAN_MONTHS,
+    TOO_FEW,
+    safe_href,
+)
+from .charts import DURATION_TITLES, trend_charts
 from .formats import FILTERS, one_paragraph
 from .model import SiteModel
 from .urls import (
@@ -166,6 +174,7 @@ class Renderer:
             "sites": self.settings.sites_dir,
             "runbooks": self.settings.runbooks_dir,
         }
+        self.links = LinkResolver(project)
         self._catalogue: dict[str, tuple[str, Collection[str]]] = {
             "integrations": (self.folders["integrations"], project.partners.keys()),
             "sites": (self.folders["sites"], project.sites.keys()),
@@ -215,8 +224,39 @@ class Renderer:
             incidents=self.model.analysis.incidents,
             edit_url=edit_url,
         )
-        body = facts.record.source.body.strip("\n")
+        body = self.body(facts).strip("\n")
         return front_matter(meta) + header + ("\n" + body + "\n" if body.strip() else "")
+
+    def body(self, facts: IncidentFacts) -> str:
+        """The author's markdown as it works on GitHub: relative links and images point to
+        the pages and files of the site, and the title stays the page's only level-1 heading."""
+        source = facts.record.source
+        replacements = {}
+        for link in relative_links(source.body):
+            target = self.links.resolve(link.target, source.rel)
+            if target.kind == "incident":
+                path = incident_src(target.path)
+            elif target.kind == "docs":
+                path = target.path
+            elif target.kind == "file":
+                path = self.links.published(target.path)
+            else:
+                continue  # reported by the check; MkDocs warns about it too
+            relative = posixpath.relpath(path, posixpath.dirname(incident_src(facts.id)))
+            replacements[link] = quote(relative) + target.suffix
+        return demote_top_headings(rewrite(source.body, replacements))
+
+    def published_files(self) -> dict[str, str]:
+        """The files beside the incidents that a body links to: the site's path of each, and
+        the file's path."""
+        files = {}
+        for facts in self.model.analysis.incidents.values():
+            source = facts.record.source
+            for link in relative_links(source.body):
+                target = self.links.resolve(link.target, source.rel)
+                if target.kind == "file":
+                    files[self.links.published(target.path)] = target.path
+        return files
 
     def incident_log(self) -> GeneratedPage:
         rows = list(self.model.analysis.incidents.values())
@@ -354,6 +394,10 @@ class Renderer:
                 self.model.trends, self.settings.severities, self.settings.categories
             ),
             today=self.model.analysis.today,
+            duration_titles=DURATION_TITLES,
+            too_few_threshold=TOO_FEW,
+            max_month_span=MAX_MONTH_SPAN_MONTHS,
+            max_quarter_span=MAX_QUARTER_SPAN_MONTHS,
         )
 
     # ------------------------------------------------------------------ everything
