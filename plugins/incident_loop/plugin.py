@@ -29,6 +29,7 @@ from .site.exports import EXPORTS, write_exports
 from .site.model import SiteModel
 from .site.render import (
     ASSET_CSS,
+    ASSET_FORM_JS,
     ASSET_JS,
     Renderer,
     environment,
@@ -66,7 +67,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             site_url=config.site_url,
             use_directory_urls=config.use_directory_urls,
         )
-        for target, asset in ((config.extra_css, ASSET_CSS), (config.extra_javascript, ASSET_JS)):
+        for target, asset in (
+            (config.extra_css, ASSET_CSS),
+            (config.extra_javascript, ASSET_JS),
+            (config.extra_javascript, ASSET_FORM_JS),
+        ):
             if asset not in target:
                 target.append(asset)
         return config
@@ -114,7 +119,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             _add(files, page_file)
         for name in EXPORTS:  # written by on_post_build
             _remove(files, name)
-        for asset in (ASSET_CSS, ASSET_JS):
+        for asset in (ASSET_CSS, ASSET_JS, ASSET_FORM_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop.site") / "assets" / name).read_text("utf-8")
             _add(files, File.generated(config, asset, content=content))
