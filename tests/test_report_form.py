@@ -353,3 +353,36 @@ def test_a_text_too_long_for_a_link_is_copied_or_downloaded(page: Any) -> None:
     with page.expect_download() as download:
         page.locator(".il-download").click()
     assert download.value.suggested_filename == "YYYY-MM-DD-incident.md"
+
+
+def test_a_nav_written_before_the_form_builds_strictly_and_one_listing_it_shows_it(
+    minimal: Path,
+) -> None:
+    config = minimal / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    before, _, _ = text.partition("nav:\n")
+    nav = "".join(
+        f"  - {page}\n"
+        for page in (
+            "index.md",
+            "incidents/index.md",
+            "integrations/index.md",
+            "sites/index.md",
+            "runbooks/index.md",
+            "actions/index.md",
+            "backlog/index.md",
+            "trends/index.md",
+        )
+    )
+    strict = before.replace("validation:\n", "validation:\n  omitted_files: warn\n")
+    assert "omitted_files: warn" in strict
+    config.write_text(strict + "nav:\n" + nav, encoding="utf-8")
+    site = build_site(minimal)  # strict: a warning would fail it
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "new" / "index.html").is_file()
+    assert "Report an incident" not in home
+
+    config.write_text(strict + "nav:\n" + nav + "  - Report an incident: new/index.md\n", "utf-8")
+    site = build_site(minimal)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="new/"' in home and "Report an incident" in home
