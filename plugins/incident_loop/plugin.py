@@ -30,6 +30,7 @@ from .site.exports import EXPORTS, NO_SITE_URL, write_exports
 from .site.model import SiteModel
 from .site.render import (
     ASSET_CSS,
+    ASSET_FORM_JS,
     ASSET_JS,
     Renderer,
     environment,
@@ -37,6 +38,7 @@ from .site.render import (
     meta_tags,
     meta_title,
 )
+from .site.reportform import NEW_SRC
 from .site.urls import CATALOGUE_KINDS, Urls, incident_src
 
 log = get_plugin_logger("incident-loop")
@@ -95,7 +97,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             site_url=config.site_url,
             use_directory_urls=config.use_directory_urls,
         )
-        for target, asset in ((config.extra_css, ASSET_CSS), (config.extra_javascript, ASSET_JS)):
+        for target, asset in (
+            (config.extra_css, ASSET_CSS),
+            (config.extra_javascript, ASSET_JS),
+            (config.extra_javascript, ASSET_FORM_JS),
+        ):
             if asset not in target:
                 target.append(asset)
         if not self.config.repo_facts and config.theme.name == "material":
@@ -134,7 +140,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
         for page in self.renderer.index_pages(user_indexes=self.user_indexes):
-            _add(files, File.generated(config, page.src, content=page.content))
+            # A `nav:` written before the form existed does not list it: no "not in the nav"
+            # warning for it then (`omitted_files: warn` makes that fail --strict); a nav that
+            # lists it shows it, and without a `nav:` it is in the automatic one.
+            optional = page.src == NEW_SRC and config.nav is not None
+            inclusion = InclusionLevel.NOT_IN_NAV if optional else InclusionLevel.UNDEFINED
+            _add(files, File.generated(config, page.src, content=page.content, inclusion=inclusion))
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
         # out of the navigation, which Material renders into every page.
         self.incident_pages = {
@@ -153,7 +164,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             _add(files, File.generated(config, src, abs_src_path=str(root / path)))
         for name in EXPORTS:  # written by on_post_build
             _remove(files, name)
-        for asset in (ASSET_CSS, ASSET_JS):
+        for asset in (ASSET_CSS, ASSET_JS, ASSET_FORM_JS):
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop.site") / "assets" / name).read_text("utf-8")
             _add(files, File.generated(config, asset, content=content))

@@ -22,7 +22,13 @@ import jinja2
 from ..core import rules
 from ..core.analyse import IncidentFacts, ranked_open_actions
 from ..core.links import LinkResolver, demote_top_headings, relative_links, rewrite
-from ..core.records import ACTION_STATUSES, ACTION_TYPES
+from ..core.records import (
+    ACTION_STATUSES,
+    ACTION_TYPES,
+    DETECTION_SOURCES,
+    PRIORITIES,
+    TRIGGERS,
+)
 from ..core.rules import (
     MAX_MONTH_SPAN_MONTHS,
     MAX_QUARTER_SPAN_MONTHS,
@@ -32,6 +38,7 @@ from ..core.rules import (
 from .charts import DURATION_TITLES, trend_charts
 from .formats import FILTERS, one_paragraph
 from .model import SiteModel
+from .reportform import NEW_SRC, form_data
 from .urls import (
     ACTIONS_SRC,
     BACKLOG_SRC,
@@ -48,6 +55,8 @@ from .urls import (
 #: The site's own stylesheet and script, added to every page.
 ASSET_CSS = "assets/incident-loop/incident-loop.css"
 ASSET_JS = "assets/incident-loop/incident-loop.js"
+#: The script of the "Report an incident" form (``new/``); it does nothing on other pages.
+ASSET_FORM_JS = "assets/incident-loop/incident-form.js"
 #: Where a catalogue page wants its generated sections; without it they are appended.
 MARKER = "<!-- incident-loop -->"
 
@@ -400,6 +409,28 @@ class Renderer:
             max_quarter_span=MAX_QUARTER_SPAN_MONTHS,
         )
 
+    def report_page(self) -> GeneratedPage:
+        """``new/``: the form that writes a new incident file for a pull request."""
+        project = self.model.project
+        modes: dict[str, list[tuple[str, Any]]] = {}
+        for slug, mode in sorted(project.failure_modes.items(), key=lambda m: m[1].title):
+            modes.setdefault(mode.category, []).append((slug, mode))
+        return self._page(
+            NEW_SRC,
+            "report_form.md.j2",
+            {"title": "Report an incident", "hide": ["toc"], "search": {"exclude": True}},
+            data=form_data(
+                project, self.analysis.today, project.config.repo_url, project.config.edit_uri
+            ),
+            failure_modes=[(c, modes[c]) for c in self.settings.categories if c in modes],
+            partners=sorted(project.partners.items(), key=lambda p: p[1].data.name),
+            sites=sorted(project.sites.items(), key=lambda s: s[1].data.name),
+            runbooks=sorted(project.runbooks.items(), key=lambda r: r[1].data.title),
+            detection_sources=DETECTION_SOURCES,
+            triggers=TRIGGERS,
+            priorities=PRIORITIES,
+        )
+
     # ------------------------------------------------------------------ everything
 
     def index_pages(self, *, user_indexes: Collection[str] = ()) -> list[GeneratedPage]:
@@ -414,4 +445,5 @@ class Renderer:
                 body = self.catalogue_index(kind, standalone=True)
                 pages.append(GeneratedPage(src, front_matter(meta) + body))
         pages += [self.actions_page(), self.backlog_page(), self.trends_page()]
+        pages.append(self.report_page())
         return pages
