@@ -12,6 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic
 from .records import ActionRecord, IncidentRecord, Project
@@ -97,6 +98,50 @@ class IncidentFacts:
     @property
     def id(self) -> str:
         return self.record.id
+
+    @property
+    def impact(self) -> ImpactTotals:
+        """The incident's ``impact``, a count not recorded as 0."""
+        impact = self.record.incident.impact
+        if impact is None:
+            return ImpactTotals()
+        return ImpactTotals(
+            impact.shipments_delayed or 0,
+            impact.orders_cancelled or 0,
+            impact.escalations or 0,
+            1,
+        )
+
+
+class ImpactTotals(NamedTuple):
+    """Summed business impact (SPEC 3.1, ``impact``) of some incidents, and how many of them
+    recorded one."""
+
+    shipments_delayed: int = 0
+    orders_cancelled: int = 0
+    escalations: int = 0
+    recorded: int = 0
+
+
+def impact_totals(incidents: Iterable[IncidentFacts]) -> ImpactTotals:
+    """The sums of ``impact`` over the incidents counted in metrics (excluded ones add nothing,
+    as everywhere else: SPEC section 4)."""
+    totals = [0, 0, 0, 0]
+    for facts in incidents:
+        if facts.excluded:
+            continue
+        for index, value in enumerate(facts.impact):
+            totals[index] += value
+    return ImpactTotals(*totals)
+
+
+def impact_by_month(analysis: Analysis) -> list[tuple[str, ImpactTotals]]:
+    """:func:`impact_totals` per month of the incidents that recorded an impact, oldest first."""
+    months: dict[str, list[IncidentFacts]] = defaultdict(list)
+    for facts in analysis.incidents.values():
+        if facts.record.incident.impact is not None and not facts.excluded:
+            months[facts.month].append(facts)
+    return [(month, impact_totals(months[month])) for month in sorted(months)]
 
 
 @dataclass
@@ -311,16 +356,7 @@ def _score(
 
 def _answered(facts: IncidentFacts) -> AnsweredIncident:
     incident = facts.record.incident
-    impact = incident.impact
-    counts = (
-        (0, 0, 0)
-        if impact is None
-        else (
-            impact.shipments_delayed or 0,
-            impact.orders_cancelled or 0,
-            impact.escalations or 0,
-        )
-    )
+    counts = facts.impact[:3]
     return AnsweredIncident(
         incident.severity,
         incident.failure_mode,
