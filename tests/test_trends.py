@@ -945,7 +945,13 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     first = build_site(_copy(tmp_path / "a"))
     second = build_site(_copy(tmp_path / "b"))
     api = _files(first / "api")
-    assert sorted(api) == ["actions.csv", "actions.json", "incidents.json", "peak.json", "trends.json"]
+    assert sorted(api) == [
+        "actions.csv",
+        "actions.json",
+        "incidents.json",
+        "peak.json",
+        "trends.json",
+    ]
     assert api == _files(second / "api")
     for section in ("incidents", "trends", "actions"):
         pages = _files(first / section)

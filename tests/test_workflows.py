@@ -62,7 +62,7 @@ def _env(workflow: dict[str, Any], job: str) -> dict[str, Any]:
 
 def test_workflows_exist() -> None:
     names = {p.name for p in WORKFLOWS.iterdir()}
-    assert {"pr.yml", "publish.yml"} <= names
+    assert {"pr.yml", "publish.yml", "overdue.yml"} <= names
 
 
 def test_workflows_match_the_github_workflow_schema() -> None:
@@ -288,3 +288,17 @@ def test_summary_help_has_examples() -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
     assert "GITHUB_STEP_SUMMARY" in result.stdout
+
+
+def test_overdue_digest_workflow_opens_or_updates_one_issue() -> None:
+    workflow = _workflow("overdue.yml")
+    triggers = _triggers(workflow)
+    assert triggers["schedule"] == [{"cron": "30 6 * * 1-5"}]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    runs = _runs(workflow)
+    assert "incident-loop overdue --format markdown > digest.md" in runs
+    # one issue, found by its label: edited when open, created otherwise
+    assert 'gh issue list --label "$DIGEST_LABEL" --state open' in runs
+    assert 'gh issue edit "$number" --body-file digest.md' in runs
+    assert "gh issue create" in runs

@@ -15,11 +15,16 @@ from . import __version__
 from .config import read_project_config
 from .core.diagnostics import format_github, format_json, format_text, summary
 from .core.newincident import NewIncidentError, write_new_incident
+from .core.overdue import FORMATS, overdue_digest
+from .core.overdue import format_json as digest_json
+from .core.overdue import format_markdown as digest_markdown
+from .core.overdue import format_text as digest_text
 from .core.project import CheckResult, check_project
 from .core.prsummary import render_settings_error, render_summary
 from .core.schema import incident_schema
 from .core.settings import ProjectConfig, SettingsError
 from .site.exports import render_export
+from .site.urls import ACTIONS_SRC, Urls
 
 ROOT = click.argument(
     "root",
@@ -214,6 +219,52 @@ def export(what: str, output_format: str, output: Path | None, root: Path) -> No
             )
             sys.exit(1)
         click.echo(f"wrote {output}", err=True)
+
+
+@main.command("overdue")
+@click.option("--owner", help="Only the actions of this owner (as written in `owner:`).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for an issue, json for tools.",
+)
+@ROOT_OPTION
+def overdue_command(owner: str | None, output_format: str, root: Path) -> None:
+    """List the overdue actions and those due within 7 days.
+
+    An action is overdue when it is proposed, planned or in progress and its due date has
+    passed; soon due when it is open and due today or within the next 7 days. Today is the date
+    of SOURCE_DATE_EPOCH when set, else the plugin option `today`, else the UTC date. Exits 0
+    whether or not actions are overdue, 1 when the sources have errors.
+
+    \b
+    Examples:
+      incident-loop overdue
+      incident-loop overdue --owner "Platform SRE"
+      incident-loop overdue --format markdown > digest.md
+    """
+    config = _config(root)
+    result = _checked(config)
+    if result.has_errors:
+        click.echo(
+            format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
+        )
+        click.echo(
+            "incident-loop overdue: fix the errors above first (incident-loop check)", err=True
+        )
+        sys.exit(1)
+    digest = overdue_digest(result.analysis, owner)
+    if output_format == "json":
+        text = digest_json(digest)
+    elif output_format == "markdown":
+        register = Urls(config.use_directory_urls).page(ACTIONS_SRC)
+        text = digest_markdown(digest, config.site_url, register)
+    else:
+        text = digest_text(digest)
+    click.echo(text, nl=False)
 
 
 @main.command()
