@@ -99,6 +99,7 @@ def test_pr_workflow_checks_builds_tests_and_summarises() -> None:
     summary = next(s["run"] for s in _steps(workflow) if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
     assert "incident-loop summary" in summary
     assert "--diff-filter=AM" in summary and "-- incidents/" in summary
+    assert '--base "origin/${BASE_REF}"' in summary
 
     assert _step_using(workflow, "actions/checkout")["with"]["fetch-depth"] == 0
     python = _step_using(workflow, "actions/setup-python")["with"]
