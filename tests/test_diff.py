@@ -61,16 +61,6 @@ def repo(tmp_path: Path, edit: Callable[..., None]) -> Path:
     git(root, "commit", "-q", "-m", "base")
     git(root, "tag", "base")
     edit(root, MINIMAL_INCIDENT, [("    due: 2026-12-31", "    due: 2026-01-01")])
-    edit(
-        root,
-        MINIMAL_INCIDENT,
-        [
-            (
-                "    status: proposed\n    due: 2026-12-30".split("\n")[0],
-                "    status: proposed",
-            )
-        ],
-    )
     text = (root / MINIMAL_INCIDENT).read_text(encoding="utf-8")
     text = text.replace(
         A3 + "    status: proposed\n    due: 2026-12-30",
