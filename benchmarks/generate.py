@@ -1205,6 +1205,7 @@ INDEX_NAV = (
     ("Actions", "actions/index.md"),
     ("Backlog", "backlog/index.md"),
     ("Trends", "trends/index.md"),
+    ("Peak readiness", "peak/index.md"),
 )
 THEME = """theme:
   name: material

@@ -623,17 +623,19 @@ def answered(
     mode: str = "label-api-timeouts",
     hours: float | None = None,
     source: str = "alert",
+    impact: tuple[int, int, int] = (0, 0, 0),
 ) -> AnsweredIncident:
-    return AnsweredIncident(severity, mode, hours, source)
+    return AnsweredIncident(severity, mode, hours, source, impact)
 
 
 def test_score_parts_of_the_documented_example() -> None:
-    # docs/how-the-loop-works.md: Sev1 (31 h, internal) and Sev2 (4 h, customer), both
-    # label-api-timeouts with two repeats on the site: 90 + 20 + min(35, 10) + 10 = 130
+    # docs/how-the-loop-works.md: Sev1 (31 h, internal, 250 shipments delayed, 3 escalations)
+    # and Sev2 (4 h, customer, 10 orders cancelled), both label-api-timeouts with two repeats
+    # on the site: 90 + 20 + min(35, 10) + 10 + (2.5 + 0.5 + 3) = 136
     parts = rules.score_parts(
         [
-            answered("Sev1", hours=31, source="internal"),
-            answered("Sev2", hours=4, source="customer"),
+            answered("Sev1", hours=31, source="internal", impact=(250, 0, 3)),
+            answered("Sev2", hours=4, source="customer", impact=(0, 10, 0)),
         ],
         {"label-api-timeouts": 2},
         SEVERITIES,
@@ -643,8 +645,98 @@ def test_score_parts_of_the_documented_example() -> None:
         ("recurrence", 20),
         ("manual work", 10),
         ("observability", 10),
+        ("business impact", 6),
     ]
-    assert rules.score_total(parts) == 130
+    assert parts[4].why == "250 shipments delayed, 10 orders cancelled, 3 escalations"
+    assert rules.score_total(parts) == 136
+    # with `effort: M` (5 days): 136 / 5 = 27.2 points per day
+    days = rules.effort_days("M")
+    assert days == 5
+    assert rules.value_per_effort(rules.score_total(parts), days) == 27.2
+
+
+def test_impact_points_are_capped() -> None:
+    assert rules.impact_points(0, 0, 0) == 0
+    assert rules.impact_points(50, 0, 0) == 0.5
+    assert rules.impact_points(0, 7, 0) == 0.35
+    # 1000 / 100 = 10 points, capped at 9
+    assert rules.impact_points(1000, 0, 0) == 9
+
+
+def test_severity_still_dominates_with_impact() -> None:
+    # a single Sev3 with every other part at its cap: 30 + 30 + 10 + 10 + 9 = 89 < 90
+    most = rules.score_parts(
+        [answered("Sev3", hours=100, source="customer", impact=(10_000, 10_000, 100))],
+        {"label-api-timeouts": 9},
+        SEVERITIES,
+    )
+    least_sev1 = rules.score_parts([answered("Sev1")], {}, SEVERITIES)
+    assert rules.score_total(most) == 89
+    assert rules.score_total(least_sev1) == 90
+
+
+def test_effort_days() -> None:
+    assert [rules.effort_days(e) for e in ("S", "M", "L", 3, 0.5, None)] == [2, 5, 15, 3, 0.5, None]
+
+
+def test_value_order_ranks_points_per_day_then_score_then_due() -> None:
+    due = dt.date(2026, 3, 1)
+    keys = {
+        "a": rules.value_order(15, 30, due, "a"),  # Sev3 (30) as an S
+        "b": rules.value_order(27.2, 136, due, "b"),
+        "c": rules.value_order(15, 45, due, "c"),  # 45 over 3 days: same value, higher score
+    }
+    assert sorted(keys, key=keys.__getitem__) == ["b", "c", "a"]
+
+
+def test_costly_failure_modes_and_quick_wins() -> None:
+    # median minutes to mitigate: w 300, x 200, y 100, z 50; repeats: z 4, y 1
+    costly = rules.costly_failure_modes(
+        {"w": 300, "x": 200, "y": 100, "z": 50, "v": 10}, {"z": 4, "y": 1, "v": 0}
+    )
+    # the 3 longest (w, x, y) and the repeated (z, y); v is neither
+    assert costly == {"w", "x", "y", "z"}
+    assert rules.is_quick_win(2, ["v", "z"], costly)
+    assert rules.is_quick_win(rules.effort_days("S"), ["w"], costly)
+    assert not rules.is_quick_win(2.5, ["w"], costly)  # more than 2 days
+    assert not rules.is_quick_win(1, ["v"], costly)  # a cheap failure mode
+    assert not rules.is_quick_win(None, ["w"], costly)  # effort unknown
+
+
+def test_due_soon_is_within_seven_days() -> None:
+    today = dt.date(2026, 3, 10)
+    assert rules.is_due_soon("planned", dt.date(2026, 3, 10), today)  # today
+    assert rules.is_due_soon("planned", dt.date(2026, 3, 17), today)  # in 7 days
+    assert not rules.is_due_soon("planned", dt.date(2026, 3, 18), today)  # in 8
+    assert not rules.is_due_soon("planned", dt.date(2026, 3, 9), today)  # overdue already
+    assert not rules.is_due_soon("done", dt.date(2026, 3, 12), today)
+
+
+def test_next_peak_and_earlier_occurrences() -> None:
+    # Black Friday to Christmas, every year; today 2026-10-01: the next is 2026-11-20..12-24
+    upcoming = rules.next_peak("11-20", "12-24", dt.date(2026, 10, 1))
+    assert upcoming == rules.PeakOccurrence(dt.date(2026, 11, 20), dt.date(2026, 12, 24))
+    assert rules.in_earlier_peak(dt.date(2025, 11, 28), "11-20", "12-24", upcoming)
+    assert not rules.in_earlier_peak(dt.date(2025, 12, 25), "11-20", "12-24", upcoming)
+    assert not rules.in_earlier_peak(dt.date(2026, 11, 21), "11-20", "12-24", upcoming)
+    # under way: today inside the period
+    assert rules.next_peak("11-20", "12-24", dt.date(2026, 12, 1)) == upcoming
+    # wrapping over New Year: 12-20..01-10, on 2027-01-05 the one started in 2026
+    wrap = rules.next_peak("12-20", "01-10", dt.date(2027, 1, 5))
+    assert wrap == rules.PeakOccurrence(dt.date(2026, 12, 20), dt.date(2027, 1, 10))
+    assert rules.in_earlier_peak(dt.date(2026, 1, 3), "12-20", "01-10", wrap)
+    # a dated period that is over has none
+    assert rules.next_peak("2025-11-01", "2025-11-30", dt.date(2026, 1, 1)) is None
+
+
+def test_due_after_peak_start_and_panel_window() -> None:
+    upcoming = rules.PeakOccurrence(dt.date(2026, 11, 20), dt.date(2026, 12, 24))
+    assert not rules.due_after_peak_start(dt.date(2026, 11, 20), upcoming.start)
+    assert rules.due_after_peak_start(dt.date(2026, 11, 21), upcoming.start)
+    # 60 days before 2026-11-20 is 2026-09-21
+    assert rules.shows_peak_panel(upcoming, dt.date(2026, 9, 21))
+    assert not rules.shows_peak_panel(upcoming, dt.date(2026, 9, 20))
+    assert rules.shows_peak_panel(upcoming, dt.date(2026, 12, 24))
 
 
 def test_score_of_a_single_quiet_sev3() -> None:

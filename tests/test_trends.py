@@ -68,12 +68,13 @@ MONTHS = ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "202
 INCIDENT_KEYS = [
     "id", "title", "url", "severity", "category", "failure_mode", "detection_source",
     "started_at", "detected_at", "mitigated_at", "resolved_at", "partners", "sites", "segments",
-    "manual_hours", "time_to_detect_min", "time_to_mitigate_min", "time_to_resolve_min",
+    "manual_hours", "impact", "time_to_detect_min", "time_to_mitigate_min", "time_to_resolve_min",
     "repeat_of", "backlog_reasons", "action_ids",
 ]  # fmt: skip
 ACTION_KEYS = [
     "id", "title", "type", "owner", "status", "priority", "due", "overdue", "ticket",
-    "acceptance", "completed_at", "incidents", "score", "url",
+    "acceptance", "completed_at", "incidents", "score", "effort", "effort_days",
+    "value_per_effort", "quick_win", "url",
 ]  # fmt: skip
 MONTH_KEYS = [
     "month", "incidents", "by_severity", "by_category", "repeats", "mttr_min_mean",
@@ -137,7 +138,7 @@ def test_fixture_is_clean() -> None:
 
 def _incident(**fields: Any) -> dict[str, Any]:
     record = {"url": f"incidents/{fields['id']}/", "resolved_at": None, "partners": [],
-              "sites": [], "segments": [], "manual_hours": None, "time_to_resolve_min": None,
+              "sites": [], "segments": [], "manual_hours": None, "impact": None, "time_to_resolve_min": None,
               "repeat_of": None, "backlog_reasons": [], "action_ids": []}  # fmt: skip
     record.update(fields)
     return {key: record[key] for key in INCIDENT_KEYS}
@@ -404,6 +405,7 @@ def test_incidents_json_number_types(site: Path) -> None:
 
 def _action(**fields: Any) -> dict[str, Any]:
     record = {"priority": None, "ticket": None, "completed_at": None, "score": None,
+              "effort": None, "effort_days": None, "value_per_effort": None, "quick_win": False,
               "url": f"actions/#{fields['id'].lower()}"}  # fmt: skip
     record.update(fields)
     return record
@@ -945,7 +947,13 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     first = build_site(_copy(tmp_path / "a"))
     second = build_site(_copy(tmp_path / "b"))
     api = _files(first / "api")
-    assert sorted(api) == ["actions.csv", "actions.json", "incidents.json", "trends.json"]
+    assert sorted(api) == [
+        "actions.csv",
+        "actions.json",
+        "incidents.json",
+        "peak.json",
+        "trends.json",
+    ]
     assert api == _files(second / "api")
     for section in ("incidents", "trends", "actions"):
         pages = _files(first / section)

@@ -451,6 +451,53 @@ CASES = [
         [(19, "manual_hours", "must be a number, not text")],
     ),
     (
+        "impact-negative",
+        [
+            (
+                "runbooks: [label-failover]",
+                "runbooks: [label-failover]\nimpact:\n  shipments_delayed: -4\n  escalations: 2",
+            )
+        ],
+        [(20, "impact.shipments_delayed", "must be 0 or more, not -4")],
+    ),
+    (
+        "impact-not-whole",
+        [("runbooks: [label-failover]", "runbooks: [label-failover]\nimpact: {escalations: 1.5}")],
+        [(19, "impact.escalations", "must be a whole number, not 1.5")],
+    ),
+    (
+        "impact-unknown-key",
+        [
+            (
+                "runbooks: [label-failover]",
+                "runbooks: [label-failover]\nimpact:\n  shipments_delay: 40",
+            )
+        ],
+        [(20, "impact.shipments_delay", "did you mean `shipments_delayed`?")],
+    ),
+    (
+        "effort-unknown-size",
+        [("    priority: P1", "    priority: P1\n    effort: XL")],
+        [
+            (
+                28,
+                "actions[0].effort",
+                "`XL` is no effort; write S, M or L, or a number of days like `3`",
+            )
+        ],
+    ),
+    (
+        "effort-zero-days",
+        [("    priority: P1", "    priority: P1\n    effort: 0")],
+        [
+            (
+                28,
+                "actions[0].effort",
+                "`0` is no effort; write S, M or L, or a number of days above 0 like `3`",
+            )
+        ],
+    ),
+    (
         "rolled-back-not-bool",
         [("runbooks: [label-failover]", "runbooks: [label-failover]\nrolled_back: maybe")],
         [(19, "rolled_back", "must be true or false, not text (`maybe`)")],

@@ -62,7 +62,7 @@ def _env(workflow: dict[str, Any], job: str) -> dict[str, Any]:
 
 def test_workflows_exist() -> None:
     names = {p.name for p in WORKFLOWS.iterdir()}
-    assert {"pr.yml", "publish.yml"} <= names
+    assert {"pr.yml", "publish.yml", "overdue.yml"} <= names
 
 
 def test_workflows_match_the_github_workflow_schema() -> None:
@@ -99,6 +99,7 @@ def test_pr_workflow_checks_builds_tests_and_summarises() -> None:
     summary = next(s["run"] for s in _steps(workflow) if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
     assert "incident-loop summary" in summary
     assert "--diff-filter=AM" in summary and "-- incidents/" in summary
+    assert '--base "origin/${BASE_REF}"' in summary
 
     assert _step_using(workflow, "actions/checkout")["with"]["fetch-depth"] == 0
     python = _step_using(workflow, "actions/setup-python")["with"]
@@ -288,3 +289,17 @@ def test_summary_help_has_examples() -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
     assert "GITHUB_STEP_SUMMARY" in result.stdout
+
+
+def test_overdue_digest_workflow_opens_or_updates_one_issue() -> None:
+    workflow = _workflow("overdue.yml")
+    triggers = _triggers(workflow)
+    assert triggers["schedule"] == [{"cron": "30 6 * * 1-5"}]
+    assert "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    runs = _runs(workflow)
+    assert "incident-loop overdue --format markdown > digest.md" in runs
+    # one issue, found by its label: edited when open, created otherwise
+    assert 'gh issue list --label "$DIGEST_LABEL" --state open' in runs
+    assert 'gh issue edit "$number" --body-file digest.md' in runs
+    assert "gh issue create" in runs

@@ -16,13 +16,23 @@ import click
 from . import __version__
 from .config import read_project_config
 from .core.diagnostics import format_github, format_json, format_text, summary
+from .core.diff import FORMATS as DIFF_FORMATS
+from .core.diff import DiffError, learning_diff
+from .core.diff import format_json as diff_json
+from .core.diff import format_markdown as diff_markdown
+from .core.diff import format_text as diff_text
 from .core.newincident import NewIncidentError, write_new_incident
 from .core.newproject import InitError, github_urls, write_project
+from .core.overdue import FORMATS, overdue_digest
+from .core.overdue import format_json as digest_json
+from .core.overdue import format_markdown as digest_markdown
+from .core.overdue import format_text as digest_text
 from .core.project import CheckResult, check_project
-from .core.prsummary import render_settings_error, render_summary
+from .core.prsummary import render_changes, render_settings_error, render_summary
 from .core.schema import incident_schema
 from .core.settings import CONFIG_FILE, ProjectConfig, SettingsError, find_project_root
 from .site.exports import NO_SITE_URL, render_export
+from .site.urls import ACTIONS_SRC, Urls
 
 ROOT = click.argument(
     "root_argument",
@@ -269,6 +279,92 @@ def export(what: str, output_format: str, output: Path | None, root: Path | None
         click.echo(f"wrote {output}", err=True)
 
 
+@main.command("overdue")
+@click.option("--owner", help="Only the actions of this owner (as written in `owner:`).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for an issue, json for tools.",
+)
+@ROOT_OPTION
+def overdue_command(owner: str | None, output_format: str, root: Path | None) -> None:
+    """List the overdue actions and those due within 7 days.
+
+    An action is overdue when it is proposed, planned or in progress and its due date has
+    passed; soon due when it is open and due today or within the next 7 days. Today is the date
+    of SOURCE_DATE_EPOCH when set, else the plugin option `today`, else the UTC date. Exits 0
+    whether or not actions are overdue, 1 when the sources have errors.
+
+    \b
+    Examples:
+      incident-loop overdue
+      incident-loop overdue --owner "Platform SRE"
+      incident-loop overdue --format markdown > digest.md
+    """
+    config = _config(_project_root(root))
+    result = _checked(config)
+    if result.has_errors:
+        click.echo(
+            format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
+        )
+        click.echo(
+            "incident-loop overdue: fix the errors above first (incident-loop check)", err=True
+        )
+        sys.exit(1)
+    digest = overdue_digest(result.analysis, owner)
+    if output_format == "json":
+        text = digest_json(digest)
+    elif output_format == "markdown":
+        register = Urls(config.use_directory_urls).page(ACTIONS_SRC)
+        text = digest_markdown(digest, config.site_url, register)
+    else:
+        text = digest_text(digest)
+    click.echo(text, nl=False)
+
+
+@main.command("diff")
+@click.argument("old_revision", metavar="REV1")
+@click.argument("new_revision", metavar="[REV2]", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a pull request, json for tools.",
+)
+@ROOT_OPTION
+def diff_command(
+    old_revision: str, new_revision: str | None, output_format: str, root: Path | None
+) -> None:
+    """Show what changed in the learning state between two git revisions.
+
+    Incidents added, edited or removed, failure modes seen for the first time, actions opened,
+    done or gone overdue, and how the backlog ranking moved. REV2 defaults to the working tree
+    as it is on disk. Both revisions must pass `incident-loop check`; exits 1 when one does not,
+    2 when a revision cannot be read.
+
+    \b
+    Examples:
+      incident-loop diff origin/main
+      incident-loop diff v1.0 v1.1 --format markdown
+    """
+    try:
+        project = _project_root(root)
+        diff = learning_diff(project.resolve(), old_revision, new_revision, read_project_config)
+    except DiffError as exc:
+        click.echo(f"incident-loop diff: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except SettingsError as exc:
+        click.echo(f"incident-loop diff: {exc}", err=True)
+        sys.exit(2)
+    render = {"json": diff_json, "markdown": diff_markdown}.get(output_format, diff_text)
+    click.echo(render(diff), nl=False)
+
+
 @main.command()
 @ROOT
 @ROOT_OPTION
@@ -358,8 +454,14 @@ def _git_remote(folder: Path) -> str | None:
 
 @main.command("summary")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Also show what the change does to incidents, actions and the backlog ranking "
+    "compared with this git revision (incident-loop diff REV).",
+)
 @ROOT_OPTION
-def summary_command(files: tuple[Path, ...], root: Path | None) -> None:
+def summary_command(files: tuple[Path, ...], base: str | None, root: Path | None) -> None:
     """Print a markdown summary of the incident FILES, for a pull request's job summary.
 
     A table of each valid incident in FILES (id, title, severity, failure mode, the reasons the
@@ -371,7 +473,7 @@ def summary_command(files: tuple[Path, ...], root: Path | None) -> None:
     Examples:
       incident-loop summary incidents/2026/2026-09-15-gls-label-api-503.md
       git diff -z --name-only --diff-filter=AM origin/main...HEAD -- incidents/ \\
-          | xargs -0 incident-loop summary >> "$GITHUB_STEP_SUMMARY"
+          | xargs -0 incident-loop summary --base origin/main >> "$GITHUB_STEP_SUMMARY"
     """
     root = _project_root(root)
     try:
@@ -383,6 +485,8 @@ def summary_command(files: tuple[Path, ...], root: Path | None) -> None:
         click.echo(render_settings_error(str(exc)), nl=False)
         return
     click.echo(render_summary(result, files), nl=False)
+    if base is not None:
+        click.echo("\n" + render_changes(root.resolve(), base, read_project_config), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -155,6 +155,13 @@ def define_env(env: Any) -> None:
         return Markup(renderer.render("macro_actions.md.j2", data.page_src(), actions=rows))
 
     @env.macro  # type: ignore[untyped-decorator]
+    def peak_panel() -> Markup:
+        """A panel per peak period that starts within 60 days (``rules.PEAK_PANEL_DAYS``) or is
+        under way: its open actions and those due after its start. Empty otherwise."""
+        renderer = data.renderer()
+        return Markup(renderer.peak_panel(data.page_src()))
+
+    @env.macro  # type: ignore[untyped-decorator]
     def metric(name: str, previous: bool = False, compare: bool = False, **filters: Any) -> str:
         """A headline number of :data:`incident_loop.core.metrics.HEADLINES`, for the period
         that ends today; ``previous=True`` gives the period of the same length before it, and

@@ -27,6 +27,7 @@ from .core.analyse import IncidentFacts
 from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
 from .site.exports import EXPORTS, NO_SITE_URL, write_exports
+from .site.feed import FEED, write_feed
 from .site.model import SiteModel
 from .site.render import (
     ASSET_CSS,
@@ -162,7 +163,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         root = self.project_config.paths.root
         for src, path in self.renderer.published_files().items():
             _add(files, File.generated(config, src, abs_src_path=str(root / path)))
-        for name in EXPORTS:  # written by on_post_build
+        for name in (*EXPORTS, FEED):  # written by on_post_build
             _remove(files, name)
         for asset in (ASSET_CSS, ASSET_JS, ASSET_FORM_JS):
             name = asset.rsplit("/", 1)[-1]
@@ -224,7 +225,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         if self.model is not None and self.renderer is not None:
             if not config.site_url:
                 log.info(f"api/actions.csv: {NO_SITE_URL}")
-            write_exports(self.model, self.renderer.urls, config.site_url, Path(config.site_dir))
+            site_dir = Path(config.site_dir)
+            write_exports(self.model, self.renderer.urls, config.site_url, site_dir)
+            write_feed(
+                self.model.analysis,
+                self.renderer.urls,
+                config.site_url,
+                config.site_name,
+                site_dir,
+            )
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic
 from .records import ActionRecord, IncidentRecord, Project
@@ -20,17 +22,22 @@ from .rules import (
     Reason,
     ScorePart,
     backlog_order,
+    costly_failure_modes,
     decision_reasons,
     default_due_date,
     effective_due_date,
+    effort_days,
     incident_month,
     is_overdue,
+    is_quick_win,
     repeat_of,
     score_parts,
     score_total,
     time_to_detect,
     time_to_mitigate,
     time_to_resolve,
+    value_order,
+    value_per_effort,
 )
 
 #: How many incidents of the same failure mode an incident page lists as related.
@@ -46,6 +53,8 @@ class ActionFacts:
     #: Ids of the incidents this action answers: its own first, then those that ``ref`` it.
     incidents: tuple[str, ...] = ()
     score_parts: tuple[ScorePart, ...] = ()
+    #: An open small action on a costly failure mode (:func:`rules.is_quick_win`).
+    quick_win: bool = False
 
     @property
     def id(self) -> str:
@@ -56,6 +65,17 @@ class ActionFacts:
         if not self.record.is_open:
             return None
         return score_total(self.score_parts)
+
+    @property
+    def effort_days(self) -> float | None:
+        """:func:`rules.effort_days` of the action's ``effort``."""
+        return effort_days(self.record.item.effort)
+
+    @property
+    def value_per_effort(self) -> float | None:
+        """Score points per day of effort (open actions with a known effort only)."""
+        days, score = self.effort_days, self.score
+        return None if days is None or score is None else value_per_effort(score, days)
 
 
 @dataclass(slots=True)
@@ -79,6 +99,50 @@ class IncidentFacts:
     def id(self) -> str:
         return self.record.id
 
+    @property
+    def impact(self) -> ImpactTotals:
+        """The incident's ``impact``, a count not recorded as 0."""
+        impact = self.record.incident.impact
+        if impact is None:
+            return ImpactTotals()
+        return ImpactTotals(
+            impact.shipments_delayed or 0,
+            impact.orders_cancelled or 0,
+            impact.escalations or 0,
+            1,
+        )
+
+
+class ImpactTotals(NamedTuple):
+    """Summed business impact (SPEC 3.1, ``impact``) of some incidents, and how many of them
+    recorded one."""
+
+    shipments_delayed: int = 0
+    orders_cancelled: int = 0
+    escalations: int = 0
+    recorded: int = 0
+
+
+def impact_totals(incidents: Iterable[IncidentFacts]) -> ImpactTotals:
+    """The sums of ``impact`` over the incidents counted in metrics (excluded ones add nothing,
+    as everywhere else: SPEC section 4)."""
+    totals = [0, 0, 0, 0]
+    for facts in incidents:
+        if facts.excluded:
+            continue
+        for index, value in enumerate(facts.impact):
+            totals[index] += value
+    return ImpactTotals(*totals)
+
+
+def impact_by_month(analysis: Analysis) -> list[tuple[str, ImpactTotals]]:
+    """:func:`impact_totals` per month of the incidents that recorded an impact, oldest first."""
+    months: dict[str, list[IncidentFacts]] = defaultdict(list)
+    for facts in analysis.incidents.values():
+        if facts.record.incident.impact is not None and not facts.excluded:
+            months[facts.month].append(facts)
+    return [(month, impact_totals(months[month])) for month in sorted(months)]
+
 
 @dataclass
 class Analysis:
@@ -98,6 +162,20 @@ def ranked_open_actions(analysis: Analysis) -> list[ActionFacts]:
     """The backlog: open actions in :func:`rules.backlog_order` (highest score first)."""
     open_actions = [a for a in analysis.actions.values() if a.record.is_open]
     return sorted(open_actions, key=lambda a: backlog_order(a.score, a.due, a.id))
+
+
+def ranked_by_value(analysis: Analysis) -> list[ActionFacts]:
+    """Open actions with a known effort in :func:`rules.value_order` (most points per day)."""
+    known = [a for a in analysis.actions.values() if a.value_per_effort is not None]
+    return sorted(
+        known,
+        key=lambda a: value_order(a.value_per_effort or 0, a.score or 0, a.due, a.id),
+    )
+
+
+def quick_wins(analysis: Analysis) -> list[ActionFacts]:
+    """The quick wins (:func:`rules.is_quick_win`), in backlog order."""
+    return [a for a in ranked_open_actions(analysis) if a.quick_win]
 
 
 def overdue_first(actions: Iterable[ActionFacts]) -> list[ActionFacts]:
@@ -262,10 +340,27 @@ def _score(
             _answered(facts[i]) for i in action.incidents if i in facts and not facts[i].excluded
         ]
         action.score_parts = score_parts(answered, repeats_by_mode, severities)
+    mitigate_by_mode: dict[str, list[float]] = defaultdict(list)
+    for current in facts.values():
+        if not current.excluded:
+            mitigate_by_mode[current.record.incident.failure_mode].append(current.time_to_mitigate)
+    costly = costly_failure_modes(
+        {mode: statistics.median(values) for mode, values in mitigate_by_mode.items()},
+        repeats_by_mode,
+    )
+    for action in actions.values():
+        if action.record.is_open:
+            modes = [facts[i].record.incident.failure_mode for i in action.incidents if i in facts]
+            action.quick_win = is_quick_win(action.effort_days, modes, costly)
 
 
 def _answered(facts: IncidentFacts) -> AnsweredIncident:
     incident = facts.record.incident
+    counts = facts.impact[:3]
     return AnsweredIncident(
-        incident.severity, incident.failure_mode, incident.manual_hours, incident.detection_source
+        incident.severity,
+        incident.failure_mode,
+        incident.manual_hours,
+        incident.detection_source,
+        counts,
     )

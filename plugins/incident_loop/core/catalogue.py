@@ -11,7 +11,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .analyse import ActionFacts, Analysis, IncidentFacts, overdue_first
+from .analyse import (
+    ActionFacts,
+    Analysis,
+    ImpactTotals,
+    IncidentFacts,
+    impact_totals,
+    overdue_first,
+)
 from .records import Project
 from .rules import local_date
 
@@ -44,6 +51,11 @@ class EntryStats:
     @property
     def overdue_actions(self) -> int:
         return sum(1 for a in self.open_actions if a.overdue)
+
+    @property
+    def impact(self) -> ImpactTotals:
+        """The business impact of its incidents, summed (SPEC 3.1, ``impact``)."""
+        return impact_totals(self.incidents)
 
 
 @dataclass

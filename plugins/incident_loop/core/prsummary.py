@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .analyse import IncidentFacts
 from .diagnostics import Diagnostic, format_text, summary
+from .diff import DiffError, format_markdown, learning_diff
 from .project import CheckResult
+from .settings import ProjectConfig
 
 HEADING = "## Incidents in this pull request"
 COLUMNS = ("incident", "severity", "failure mode", "decision rule", "actions", "check")
@@ -90,6 +92,20 @@ def _count(diagnostics: Sequence[Diagnostic]) -> str:
     if n_warnings:
         parts.append(f"{n_warnings} warning{'s' if n_warnings != 1 else ''}")
     return ", ".join(parts)
+
+
+CHANGES_HEADING = "## What this pull request changes"
+
+
+def render_changes(root: Path, base: str, load: Callable[[Path], ProjectConfig]) -> str:
+    """The section that compares the working tree with the base revision (``incident-loop
+    diff``): so a reviewer reads "moves action X from rank 7 to rank 2". A base that cannot be
+    compared is said, never fatal: the summary always exits 0."""
+    try:
+        changes = learning_diff(root, base, None, load)
+    except DiffError as exc:
+        return f"{CHANGES_HEADING}\n\nNot compared with `{cell(base)}`: {cell(str(exc))}\n"
+    return format_markdown(changes, CHANGES_HEADING)
 
 
 def render_settings_error(message: str) -> str:

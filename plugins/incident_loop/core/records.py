@@ -19,8 +19,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     Strict,
     ValidationInfo,
+    WithJsonSchema,
 )
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError, SchemaValidator
@@ -244,6 +246,25 @@ def _url(value: str) -> str:
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
+def _effort(value: Any) -> str | float:
+    """``S``, ``M``, ``L`` or a finite number of days above 0 (SPEC 3.2, ``effort``)."""
+    if value in ("S", "M", "L"):
+        return cast(str, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 < value < float("inf"):
+            return value
+        raise PydanticCustomError(
+            "effort",
+            "`{value}` is no effort; write S, M or L, or a number of days above 0 like `3`",
+            {"value": value},
+        )
+    raise PydanticCustomError(
+        "effort",
+        "`{value}` is no effort; write S, M or L, or a number of days like `3`",
+        {"value": str(value)},
+    )
+
+
 def _ticket(value: str) -> str:
     """A key like ``OPS-123`` or an http(s) URL; nothing that a browser would run."""
     match = _SCHEME.match(value)
@@ -295,6 +316,18 @@ class Scope:
     segments: TextList = ()
 
 
+Count = Annotated[int, Strict(), Field(ge=0)]
+
+
+@_model
+class Impact:
+    """An incident's business impact (SPEC 3.1, ``impact``): counts, each optional."""
+
+    shipments_delayed: Count | None = None
+    orders_cancelled: Count | None = None
+    escalations: Count | None = None
+
+
 @_model
 class ActionItem:
     """A prevention action declared by an incident (SPEC 3.2)."""
@@ -310,6 +343,17 @@ class ActionItem:
     acceptance: TextList = ()
     completed_at: Date | None = None
     reason: Text | None = None
+    #: Time to prevent (SPEC 3.2): a size or a number of days; :func:`rules.effort_days` reads it.
+    effort: (
+        Annotated[
+            str | float,
+            PlainValidator(_effort),
+            WithJsonSchema(
+                {"anyOf": [{"enum": ["S", "M", "L"]}, {"type": "number", "exclusiveMinimum": 0}]}
+            ),
+        ]
+        | None
+    ) = None
 
 
 @_model
@@ -354,6 +398,7 @@ class Incident:
     manual_hours: (
         Annotated[float, Strict(), Field(ge=0, le=MAX_MANUAL_HOURS, allow_inf_nan=False)] | None
     ) = None
+    impact: Impact | None = None
     runbooks: TextList = ()
     links: Annotated[tuple[Link, ...], BeforeValidator(_as_tuple)] = ()
     recurrence_of: TextList = ()

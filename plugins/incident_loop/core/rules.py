@@ -494,14 +494,21 @@ def overdue_span(status: str, due: dt.date, completed_at: dt.date | None) -> Ove
 # --------------------------------------------------------------------------- score
 
 # SPEC section 4, "Priority of open actions"; printed on How the loop works.
-# Severity dominates: the other parts add up to at most 50 points, less than two severity steps,
+# Severity dominates: the other parts add up to at most 59 points, less than two severity steps,
 # so an action answering a Sev1 always ranks above one answering only Sev3 incidents, and a
-# repeated Sev1 (at least 90 + 10) above any single Sev3 (at most 30 + 50).
+# repeated Sev1 (at least 90 + 10) above any single Sev3 (at most 30 + 59).
 SEVERITY_POINTS_STEP = 30
 REPEAT_POINTS = 10
 REPEATS_COUNTED = 3
 MANUAL_HOURS_CAP = 10
 OBSERVABILITY_POINTS = 10
+#: Business impact (``impact``): one point per this many delayed shipments ...
+SHIPMENTS_DELAYED_PER_POINT = 100
+#: ... one per this many cancelled orders ...
+ORDERS_CANCELLED_PER_POINT = 20
+#: ... and this many per escalation, together at most :data:`IMPACT_CAP`.
+ESCALATION_POINTS = 1
+IMPACT_CAP = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,6 +527,21 @@ class AnsweredIncident(NamedTuple):
     failure_mode: str
     manual_hours: float | None
     detection_source: str
+    #: ``impact``: shipments delayed, orders cancelled, escalations (0 when not recorded).
+    impact: tuple[int, int, int] = (0, 0, 0)
+
+
+def impact_points(shipments_delayed: int, orders_cancelled: int, escalations: int) -> float:
+    """SPEC section 4, "Priority of open actions", business impact: a point per
+    :data:`SHIPMENTS_DELAYED_PER_POINT` delayed shipments, per :data:`ORDERS_CANCELLED_PER_POINT`
+    cancelled orders and :data:`ESCALATION_POINTS` per escalation, at most :data:`IMPACT_CAP`,
+    to two decimals (250 delayed, 10 cancelled, 3 escalations: 2.5 + 0.5 + 3 = 6)."""
+    points = (
+        shipments_delayed / SHIPMENTS_DELAYED_PER_POINT
+        + orders_cancelled / ORDERS_CANCELLED_PER_POINT
+        + escalations * ESCALATION_POINTS
+    )
+    return round_number(min(points, IMPACT_CAP))
 
 
 def score_parts(
@@ -542,6 +564,7 @@ def score_parts(
     repeats = sum(repeats_by_mode.get(mode, 0) for mode in modes)
     hours = sum(a.manual_hours or 0 for a in answered)
     blind = any(detected_by_customer_or_partner(a.detection_source) for a in answered)
+    shipments, orders, escalations = (sum(a.impact[i] for a in answered) for i in range(3))
     return (
         ScorePart(
             "severity", SEVERITY_POINTS_STEP * rank.get(severity, 0), f"highest severity {severity}"
@@ -559,6 +582,12 @@ def score_parts(
             OBSERVABILITY_POINTS if blind else 0,
             "detected by a customer or partner" if blind else "detected by us",
         ),
+        ScorePart(
+            "business impact",
+            impact_points(shipments, orders, escalations),
+            f"{shipments} shipments delayed, {orders} orders cancelled, "
+            f"{escalations} escalation{'s' if escalations != 1 else ''}",
+        ),
     )
 
 
@@ -572,6 +601,147 @@ def backlog_order(score: float | None, due: dt.date, action_id: str) -> tuple[fl
     """SPEC section 4, "Priority of open actions": the sort key of the backlog: the highest
     score first, then the earlier due date, then the action id."""
     return (-(score or 0), due, action_id)
+
+
+# --------------------------------------------------------------------------- effort and quick wins
+
+#: SPEC section 3.2 (``effort``) and section 4, "Priority of open actions": the days of work a
+#: size stands for; a number of days is taken as written.
+EFFORT_DAYS = {"S": 2, "M": 5, "L": 15}
+#: An action of at most this many days of effort is small: a quick win when it answers a
+#: costly failure mode (an ``S``).
+QUICK_WIN_MAX_DAYS = 2
+#: The failure modes with the longest median time to mitigate, and those with the most
+#: repeats, this many of each, are the costly ones that quick wins answer.
+COSTLY_MODES_COUNTED = 3
+
+
+def effort_days(effort: str | float | None) -> float | None:
+    """SPEC section 3.2, ``effort``: the days of work of an action (``S`` 2, ``M`` 5, ``L`` 15,
+    a number as written); ``None`` when it is not recorded."""
+    if effort is None:
+        return None
+    if isinstance(effort, str):
+        return EFFORT_DAYS[effort]
+    return round_number(effort, None)
+
+
+def value_per_effort(score: float, days: float) -> float:
+    """SPEC section 4, "Priority of open actions": score points per day of effort, to two
+    decimals (a score of 125 for an ``M``, 5 days: 25)."""
+    return round_number(score / days)
+
+
+def value_order(
+    value: float, score: float, due: dt.date, action_id: str
+) -> tuple[float, float, dt.date, str]:
+    """SPEC section 4, "Priority of open actions": the sort key of the ranking by value per
+    effort (actions with a known effort only): the most points per day first, then the higher
+    score, the earlier due date, the action id."""
+    return (-value, -score, due, action_id)
+
+
+def costly_failure_modes(
+    median_mitigate_by_mode: Mapping[str, float], repeats_by_mode: Mapping[str, int]
+) -> frozenset[str]:
+    """SPEC section 4, "Priority of open actions", quick wins: the :data:`COSTLY_MODES_COUNTED`
+    failure modes with the longest median time to mitigate, and as many with the most repeats
+    (ties broken by slug; a mode without repeats is not among the latter)."""
+    longest = sorted(median_mitigate_by_mode, key=lambda m: (-median_mitigate_by_mode[m], m))
+    repeated = sorted(
+        (m for m, n in repeats_by_mode.items() if n > 0), key=lambda m: (-repeats_by_mode[m], m)
+    )
+    return frozenset(longest[:COSTLY_MODES_COUNTED] + repeated[:COSTLY_MODES_COUNTED])
+
+
+def is_quick_win(days: float | None, failure_modes: Iterable[str], costly: Collection[str]) -> bool:
+    """SPEC section 4, "Priority of open actions": a quick win is an open action of at most
+    :data:`QUICK_WIN_MAX_DAYS` days of effort that answers a costly failure mode
+    (:func:`costly_failure_modes`)."""
+    return (
+        days is not None and days <= QUICK_WIN_MAX_DAYS and any(m in costly for m in failure_modes)
+    )
+
+
+# --------------------------------------------------------------------------- due soon
+
+#: SPEC section 8, ``incident-loop overdue``: an open action due within this many days (today
+#: included) is soon due.
+SOON_DUE_DAYS = 7
+
+
+def is_due_soon(status: str, due: dt.date, today: dt.date) -> bool:
+    """SPEC section 8, ``overdue``: open, not overdue, and due at most :data:`SOON_DUE_DAYS` days
+    from today (due today counts; due in 7 days counts, in 8 does not)."""
+    return is_open(status) and today <= due <= today + dt.timedelta(days=SOON_DUE_DAYS)
+
+
+# --------------------------------------------------------------------------- peak readiness
+
+#: SPEC section 4, "Peak readiness": the home page shows a peak's panel from this many days
+#: before its start until its end.
+PEAK_PANEL_DAYS = 60
+
+
+class PeakOccurrence(NamedTuple):
+    """One occurrence of a peak period: its first and last day."""
+
+    start: dt.date
+    end: dt.date
+
+
+def peak_occurrence(start: str, end: str, year: int) -> PeakOccurrence:
+    """The occurrence of a peak period (``MM-DD`` or ``YYYY-MM-DD`` bounds) that starts in
+    ``year``; one that wraps over New Year ends in the next year. A dated period has one
+    occurrence, whatever the year."""
+    if len(start) != 5:
+        return PeakOccurrence(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    first = _month_day(start, year)
+    last = _month_day(end, year)
+    if last < first:
+        last = _month_day(end, year + 1)
+    return PeakOccurrence(first, last)
+
+
+def _month_day(text: str, year: int) -> dt.date:
+    month, day = int(text[:2]), int(text[3:])
+    if (month, day) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return dt.date(year, 2, 28)
+    return dt.date(year, month, day)
+
+
+def next_peak(start: str, end: str, today: dt.date) -> PeakOccurrence | None:
+    """SPEC section 4, "Peak readiness": the occurrence to get ready for: the one under way
+    today, else the next one to start; ``None`` for a dated period that is over."""
+    for year in (today.year - 1, today.year, today.year + 1):
+        occurrence = peak_occurrence(start, end, year)
+        if occurrence.end >= today:
+            return occurrence
+    return None
+
+
+def in_earlier_peak(day: dt.date, start: str, end: str, upcoming: PeakOccurrence) -> bool:
+    """SPEC section 4, "Peak readiness": ``day`` (an incident's local start date) lies in an
+    occurrence of the period that started before ``upcoming``."""
+    if day >= upcoming.start:
+        return False
+    for year in (day.year - 1, day.year):
+        occurrence = peak_occurrence(start, end, year)
+        if occurrence.start <= day <= occurrence.end:
+            return True
+    return False
+
+
+def due_after_peak_start(due: dt.date, peak_start: dt.date) -> bool:
+    """SPEC section 4, "Peak readiness": an open action due after the peak's first day will not
+    help this peak: it is flagged (due on the first day is not)."""
+    return due > peak_start
+
+
+def shows_peak_panel(upcoming: PeakOccurrence, today: dt.date) -> bool:
+    """SPEC section 4, "Peak readiness": the home page's panel shows from
+    :data:`PEAK_PANEL_DAYS` days before the start until the last day."""
+    return upcoming.start - dt.timedelta(days=PEAK_PANEL_DAYS) <= today <= upcoming.end
 
 
 # --------------------------------------------------------------------------- links

@@ -27,6 +27,7 @@ from .records import (
     CatalogueEntry,
     Contact,
     FailureMode,
+    Impact,
     Incident,
     IncidentRecord,
     Link,
@@ -97,7 +98,7 @@ _FIELD_HINTS = {
 
 #: Known fields at each place of each model, for "did you mean".
 _NESTED_MODELS: dict[type[Any], dict[tuple[str, ...], type[Any]]] = {
-    Incident: {("scope",): Scope, ("links", "*"): Link},
+    Incident: {("scope",): Scope, ("impact",): Impact, ("links", "*"): Link},
     Partner: {("escalation", "*"): Contact, ("links", "*"): Link},
 }
 
@@ -206,7 +207,9 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
         return f"must be true or false, not {_kind_of(value)} (`{value}`)"
     if kind == "finite_number":
         return "must be a finite number of hours, not infinity or NaN"
-    if kind in ("float_type", "int_type", "int_from_float"):
+    if kind == "int_from_float" or (kind == "int_type" and isinstance(value, float)):
+        return f"must be a whole number, not {number_text(value)}"
+    if kind in ("float_type", "int_type"):
         return f"must be a number, not {_kind_of(value)}"
     if kind in ("list_type", "tuple_type"):
         return f"must be a list (one `- item` per line), not {_kind_of(value)}"

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.analyse import Analysis, ranked_open_actions
+from ..core.peak import PeakReadiness
 from ..core.project import CheckResult
+from ..core.records import Impact
 from ..core.rules import TOO_FEW, round_number
 from ..core.settings import ProjectConfig
 from ..core.trends import OnTime, Trends
@@ -91,6 +93,7 @@ def incidents_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
                 "sites": list(incident.scope.sites),
                 "segments": list(incident.scope.segments),
                 "manual_hours": incident.manual_hours,
+                "impact": _impact(incident.impact),
                 "time_to_detect_min": round_number(facts.time_to_detect),
                 "time_to_mitigate_min": round_number(facts.time_to_mitigate),
                 "time_to_resolve_min": round_number(facts.time_to_resolve),
@@ -123,10 +126,65 @@ def actions_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
                 "completed_at": item.completed_at.isoformat() if item.completed_at else None,
                 "incidents": list(action.incidents),
                 "score": action.score,
+                "effort": item.effort,
+                "effort_days": action.effort_days,
+                "value_per_effort": action.value_per_effort,
+                "quick_win": action.quick_win,
                 "url": f"{register}#{action_anchor(action.id)}",
             }
         )
     return {"actions": rows}
+
+
+def _impact(impact: Impact | None) -> dict[str, int | None] | None:
+    if impact is None:
+        return None
+    return {
+        "shipments_delayed": impact.shipments_delayed,
+        "orders_cancelled": impact.orders_cancelled,
+        "escalations": impact.escalations,
+    }
+
+
+def peak_data(peaks: Iterable[PeakReadiness], urls: Urls) -> dict[str, Any]:
+    """``api/peak.json``: each configured peak period's readiness (SPEC section 4)."""
+    register = urls.page("actions/index.md")
+    rows = []
+    for peak in peaks:
+        upcoming = peak.upcoming
+        rows.append(
+            {
+                "name": peak.period.name,
+                "start": peak.period.start,
+                "end": peak.period.end,
+                "next_start": upcoming.start.isoformat() if upcoming else None,
+                "next_end": upcoming.end.isoformat() if upcoming else None,
+                "days_to_start": peak.days_to_start,
+                "earlier_incidents": [f.id for f in peak.lessons],
+                "failure_modes": list(peak.failure_modes),
+                "partners": list(peak.partners),
+                "sites": list(peak.sites),
+                "actions": [
+                    {
+                        "id": entry.action.id,
+                        "title": entry.action.record.item.title,
+                        "owner": entry.action.record.item.owner,
+                        "status": entry.action.record.item.status,
+                        "due": entry.action.due.isoformat(),
+                        "due_after_start": entry.late,
+                        "days_before_start": (upcoming.start - entry.action.due).days
+                        if upcoming
+                        else None,
+                        "answers": list(entry.answers),
+                        "score": entry.action.score,
+                        "url": f"{register}#{action_anchor(entry.action.id)}",
+                    }
+                    for entry in peak.actions
+                ],
+                "actions_due_after_start": peak.late_actions,
+            }
+        )
+    return {"peaks": rows}
 
 
 def trends_data(trends: Trends) -> dict[str, Any]:
@@ -267,7 +325,13 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 #: The files under ``api/`` of the built site.
-EXPORTS = ("api/incidents.json", "api/actions.json", "api/trends.json", "api/actions.csv")
+EXPORTS = (
+    "api/incidents.json",
+    "api/actions.json",
+    "api/trends.json",
+    "api/peak.json",
+    "api/actions.csv",
+)
 
 
 def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: Path) -> None:
@@ -276,6 +340,7 @@ def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: 
         "api/incidents.json": lambda out: write_json(incidents_data(model.analysis, urls), out),
         "api/actions.json": lambda out: write_json(actions_data(model.analysis, urls), out),
         "api/trends.json": lambda out: write_json(trends_data(model.trends), out),
+        "api/peak.json": lambda out: write_json(peak_data(model.peaks, urls), out),
         "api/actions.csv": lambda out: out.write(actions_csv(model.analysis, urls, site_url)),
     }
     for name, make in makers.items():

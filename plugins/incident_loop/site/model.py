@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..core.analyse import Analysis
 from ..core.catalogue import CatalogueIndex, build_catalogue
+from ..core.peak import PeakReadiness, peak_readiness
 from ..core.records import Project
 from ..core.trends import Trends, compute_trends
 
@@ -16,6 +17,7 @@ class SiteModel:
     analysis: Analysis
     trends: Trends
     catalogue: CatalogueIndex
+    peaks: list[PeakReadiness]
 
     @classmethod
     def build(cls, project: Project, analysis: Analysis) -> SiteModel:
@@ -24,4 +26,5 @@ class SiteModel:
             analysis=analysis,
             trends=compute_trends(analysis, project.settings),
             catalogue=build_catalogue(project, analysis),
+            peaks=peak_readiness(analysis, project.settings),
         )

@@ -20,7 +20,14 @@ from urllib.parse import quote
 import jinja2
 
 from ..core import rules
-from ..core.analyse import IncidentFacts, ranked_open_actions
+from ..core.analyse import (
+    IncidentFacts,
+    impact_by_month,
+    impact_totals,
+    quick_wins,
+    ranked_by_value,
+    ranked_open_actions,
+)
 from ..core.links import LinkResolver, demote_top_headings, relative_links, rewrite
 from ..core.records import (
     ACTION_STATUSES,
@@ -44,6 +51,7 @@ from .urls import (
     BACKLOG_SRC,
     CATALOGUE_KINDS,
     LOG_SRC,
+    PEAK_SRC,
     TRENDS_SRC,
     Links,
     Urls,
@@ -391,10 +399,12 @@ class Renderer:
             {"title": "Backlog candidates"},
             qualifying=[f for f in analysis.incidents.values() if f.reasons],
             ranked=ranked_open_actions(analysis),
+            by_value=ranked_by_value(analysis),
+            quick_wins=quick_wins(analysis),
         )
 
     def trends_page(self) -> GeneratedPage:
-        return self._page(
+        page = self._page(
             TRENDS_SRC,
             "trends.md.j2",
             {"title": "Trends"},
@@ -408,6 +418,14 @@ class Renderer:
             max_month_span=MAX_MONTH_SPAN_MONTHS,
             max_quarter_span=MAX_QUARTER_SPAN_MONTHS,
         )
+        analysis = self.model.analysis
+        impact = self.render(
+            "trends_impact.md.j2",
+            TRENDS_SRC,
+            months=impact_by_month(analysis),
+            total=impact_totals(analysis.incidents.values()),
+        )
+        return GeneratedPage(page.src, page.content.rstrip("\n") + "\n\n" + impact)
 
     def report_page(self) -> GeneratedPage:
         """``new/``: the form that writes a new incident file for a pull request."""
@@ -431,6 +449,26 @@ class Renderer:
             priorities=PRIORITIES,
         )
 
+    def peak_page(self) -> GeneratedPage:
+        """Peak readiness (SPEC section 4 and section 6, ``/peak/``)."""
+        return self._page(
+            PEAK_SRC,
+            "peak.md.j2",
+            {"title": "Peak readiness"},
+            peaks=self.model.peaks,
+            today=self.model.analysis.today,
+        )
+
+    def peak_panel(self, src: str) -> str:
+        """The home page's panel: each peak whose start is at most
+        :data:`rules.PEAK_PANEL_DAYS` days away or that is under way; empty otherwise."""
+        return self.render(
+            "peak_panel.md.j2",
+            src,
+            peaks=[p for p in self.model.peaks if p.panel],
+            today=self.model.analysis.today,
+        )
+
     # ------------------------------------------------------------------ everything
 
     def index_pages(self, *, user_indexes: Collection[str] = ()) -> list[GeneratedPage]:
@@ -444,6 +482,6 @@ class Renderer:
                 meta = {"title": _INDEX_TITLES[kind], "render_macros": False}
                 body = self.catalogue_index(kind, standalone=True)
                 pages.append(GeneratedPage(src, front_matter(meta) + body))
-        pages += [self.actions_page(), self.backlog_page(), self.trends_page()]
+        pages += [self.actions_page(), self.backlog_page(), self.trends_page(), self.peak_page()]
         pages.append(self.report_page())
         return pages

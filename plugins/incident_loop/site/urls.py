@@ -15,6 +15,7 @@ LOG_SRC = "incidents/index.md"
 ACTIONS_SRC = "actions/index.md"
 BACKLOG_SRC = "backlog/index.md"
 TRENDS_SRC = "trends/index.md"
+PEAK_SRC = "peak/index.md"
 
 
 def incident_src(incident_id: str) -> str:
@@ -120,6 +121,10 @@ class Links:
     @property
     def backlog(self) -> str:
         return self.to(BACKLOG_SRC)
+
+    @property
+    def peak(self) -> str:
+        return self.to(PEAK_SRC)
 
     @property
     def trends(self) -> str:
