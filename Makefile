@@ -32,7 +32,7 @@ lint: $(VENV)/.installed
 test: lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed  ## benchmarks of issue 6 (long; `make bench BENCH_ARGS=--quick` for a smoke run)
+bench: $(VENV)/.installed  ## build time and memory against plain MkDocs and the Material blog (long; `make bench BENCH_ARGS=--quick` for a smoke run)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:

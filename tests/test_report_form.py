@@ -22,7 +22,7 @@ import pytest
 import yaml
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _playwright, _Quiet
 
-from conftest import FIXTURES, REPO, build_site, check_json
+from conftest import FIXTURES, build_site, check_json
 from incident_loop.site.reportform import (
     branch_of,
     form_data,
@@ -107,10 +107,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     text = text.replace(
         "  - incident-loop\n", "  - incident-loop:\n      timezone: Europe/Amsterdam\n"
     )
-    # the repository's partial that keeps Material's header from asking api.github.com
-    text = text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    # The plugin keeps Material's header from asking api.github.com (repo_facts is off).
     config.write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "overrides", root / "overrides")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1781481600")  # 2026-06-15
         build_site(root)

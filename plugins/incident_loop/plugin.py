@@ -40,7 +40,7 @@ from .site.render import (
     meta_title,
 )
 from .site.reportform import NEW_SRC
-from .site.urls import CATALOGUE_KINDS, Urls, incident_src
+from .site.urls import CATALOGUE_KINDS, PEAK_SRC, Urls, incident_src
 
 log = get_plugin_logger("incident-loop")
 
@@ -141,10 +141,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
         for page in self.renderer.index_pages(user_indexes=self.user_indexes):
-            # A `nav:` written before the form existed does not list it: no "not in the nav"
-            # warning for it then (`omitted_files: warn` makes that fail --strict); a nav that
-            # lists it shows it, and without a `nav:` it is in the automatic one.
-            optional = page.src == NEW_SRC and config.nav is not None
+            # A `nav:` written before the form and the peak page existed does not list them: no
+            # "not in the nav" warning for them then (`omitted_files: warn` makes that fail
+            # --strict); a nav that lists one shows it, and without a `nav:` they are in the
+            # automatic one.
+            optional = page.src in (NEW_SRC, PEAK_SRC) and config.nav is not None
             inclusion = InclusionLevel.NOT_IN_NAV if optional else InclusionLevel.UNDEFINED
             _add(files, File.generated(config, page.src, content=page.content, inclusion=inclusion))
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
