@@ -51,6 +51,20 @@ ROOT_OPTION = click.option(
 )
 
 
+def _valid(config: ProjectConfig, command: str) -> CheckResult:
+    """The check result of a project without errors, or its errors and exit 1."""
+    result = _checked(config)
+    if result.has_errors:
+        click.echo(
+            format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
+        )
+        click.echo(
+            f"incident-loop {command}: fix the errors above first (incident-loop check)", err=True
+        )
+        sys.exit(1)
+    return result
+
+
 def _checked(config: ProjectConfig) -> CheckResult:
     """The check result, or exit 2 when the options cannot be used (a bad SOURCE_DATE_EPOCH)."""
     try:
@@ -254,15 +268,7 @@ def export(what: str, output_format: str, output: Path | None, root: Path | None
       SOURCE_DATE_EPOCH=1767225600 incident-loop export incidents -o incidents.json
     """
     config = _config(_project_root(root))
-    result = _checked(config)
-    if result.has_errors:
-        click.echo(
-            format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
-        )
-        click.echo(
-            "incident-loop export: fix the errors above first (incident-loop check)", err=True
-        )
-        sys.exit(1)
+    result = _valid(config, "export")
     text = render_export(result, config, what, output_format)
     if what == "actions" and output_format == "csv" and not config.site_url:
         click.echo(f"incident-loop export: warning: {NO_SITE_URL}", err=True)
@@ -305,15 +311,7 @@ def overdue_command(owner: str | None, output_format: str, root: Path | None) ->
       incident-loop overdue --format markdown > digest.md
     """
     config = _config(_project_root(root))
-    result = _checked(config)
-    if result.has_errors:
-        click.echo(
-            format_text([d for d in result.diagnostics if d.level == "error"]), err=True, nl=False
-        )
-        click.echo(
-            "incident-loop overdue: fix the errors above first (incident-loop check)", err=True
-        )
-        sys.exit(1)
+    result = _valid(config, "overdue")
     digest = overdue_digest(result.analysis, owner)
     if output_format == "json":
         text = digest_json(digest)
