@@ -46,10 +46,6 @@ class Urls:
             return prefix if self.directory_urls else f"{prefix}index.html"
         return f"{stem}/" if self.directory_urls else f"{stem}.html"
 
-    def relative(self, from_src: str, to_src: str, anchor: str = "") -> str:
-        """A link from the page of ``from_src`` to the page of ``to_src``."""
-        return self.to_root(from_src) + self.page(to_src) + (f"#{anchor}" if anchor else "")
-
     def to_root(self, from_src: str) -> str:
         """The relative path from the page of ``from_src`` up to the site root (``../../``)."""
         return "../" * self.page(from_src).count("/")
