@@ -183,7 +183,11 @@ def test_incident_log_and_navigation(minimal: Path) -> None:
     assert [re.search(r">(INC-[\d-]+)<", r)[1] for r in rows] == ["INC-2026-002", "INC-2026-001"]
     assert visible_text(rows[0]) == (
         "INC-2026-002 2026-02-01 DHL label API timeouts again Sev2 integration "
-        "Label API timeouts or 5xx DHL Parcel , B2C parcels 1 h 35 min ↻ INC-2026-001 1"
+        "Label API timeouts or 5xx DHL Parcel , B2C parcels 1 h 35 min ↻ 1"
+    )
+    # the repeat mark links to the repeated incident and names it (issue 18: one line per row)
+    assert '<a href="../incidents/INC-2026-001/" title="repeats INC-2026-001"' in rows[0] or (
+        '<a href="INC-2026-001/" title="repeats INC-2026-001"' in rows[0]
     )
     assert visible_text(rows[1]) == (
         "INC-2026-001 2026-01-10 DHL label API timeouts Sev2 integration "

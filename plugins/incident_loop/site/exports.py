@@ -20,7 +20,7 @@ from ..core.rules import round_number
 from ..core.settings import ProjectConfig
 from ..core.trends import Trends
 from .model import SiteModel
-from .urls import Urls, action_anchor, incident_src
+from .urls import ACTIONS_SRC, Urls, action_anchor, incident_src, paged_src, register_pages
 
 ACTIONS_CSV_COLUMNS = ("Summary", "Issue Type", "Priority", "Due date", "Labels", "Description")
 _PRIORITY_NAMES = {"P1": "High", "P2": "Medium", "P3": "Low"}
@@ -82,7 +82,7 @@ def incidents_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
 
 
 def actions_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
-    register = urls.page("actions/index.md")
+    pages = register_pages(analysis)
     rows = []
     for action_id in sorted(analysis.actions):
         action = analysis.actions[action_id]
@@ -102,7 +102,8 @@ def actions_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
                 "completed_at": item.completed_at.isoformat() if item.completed_at else None,
                 "incidents": list(action.incidents),
                 "score": action.score,
-                "url": f"{register}#{action_anchor(action.id)}",
+                "url": urls.page(paged_src(ACTIONS_SRC, pages[action.id]))
+                + f"#{action_anchor(action.id)}",
             }
         )
     return {"actions": rows}
