@@ -17,8 +17,16 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import read_project_config
-from .core.analyse import ActionFacts, IncidentFacts
-from .core.metrics import METRICS, open_actions_answering
+from .core.analyse import ActionFacts, IncidentFacts, ranked_open_actions
+from .core.metrics import (
+    DASHBOARD_DAYS,
+    METRICS,
+    MIN_INCIDENTS_FOR_MEDIAN,
+    headline_periods,
+    next_peak,
+    open_actions_answering,
+    overdue_by_owner,
+)
 from .core.project import check_project
 from .core.records import parse_date
 from .core.settings import PLUGIN_NAME
@@ -165,3 +173,57 @@ def define_env(env: Any) -> None:
         renderer = data.renderer()
         value = definition(renderer.analysis, incidents(filters), renderer.settings)
         return duration(value) if name == "mttr_last_quarter" else str(value)
+
+    # ------------------------------------------------------------------ the dashboard (issue 18)
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def headline_numbers(days: int = DASHBOARD_DAYS, **filters: Any) -> Markup:
+        """Incidents, repeats, median times to detect and mitigate, share detected by alerts
+        and manual hours of the last ``days`` days, each beside the ``days`` days before."""
+        count = _limit(days)
+        if count is None or count < 1:
+            raise MacroError(f"days={days!r} must be 1 or more; write it like days=91")
+        renderer = data.renderer()
+        current, previous = headline_periods(
+            renderer.analysis, incidents(filters), renderer.settings, count
+        )
+        return Markup(
+            renderer.render(
+                "macro_headline.md.j2",
+                data.page_src(),
+                current=current,
+                previous=previous,
+                days=count,
+                minimum=MIN_INCIDENTS_FOR_MEDIAN,
+            )
+        )
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def overdue_owners() -> Markup:
+        """The owners of overdue actions, most overdue first, each linking to the register."""
+        renderer = data.renderer()
+        owners = overdue_by_owner(renderer.analysis)
+        return Markup(renderer.render("macro_owners.md.j2", data.page_src(), owners=owners))
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def backlog_top(limit: int = 5) -> Markup:
+        """The first ``limit`` open actions of the backlog, by score."""
+        renderer = data.renderer()
+        ranked = ranked_open_actions(renderer.analysis)[: _limit(limit)]
+        return Markup(renderer.render("macro_backlog.md.j2", data.page_src(), ranked=ranked))
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def peak_panel(limit: int = 5) -> Markup:
+        """The next configured peak period and the open actions answering incidents of its
+        earlier occurrences, those due on or after its start marked."""
+        renderer = data.renderer()
+        peak = next_peak(renderer.analysis, renderer.settings)
+        return Markup(
+            renderer.render(
+                "macro_peak.md.j2",
+                data.page_src(),
+                peak=peak,
+                limit=_limit(limit),
+                today=renderer.analysis.today,
+            )
+        )
