@@ -199,11 +199,20 @@ def define_env(env: Any) -> None:
         )
 
     @env.macro  # type: ignore[untyped-decorator]
-    def overdue_owners() -> Markup:
-        """The owners of overdue actions, most overdue first, each linking to the register."""
+    def overdue_owners(limit: int = 5) -> Markup:
+        """The owners of overdue actions, most overdue first, each linking to the register;
+        the first ``limit`` of them, and how many more."""
         renderer = data.renderer()
         owners = overdue_by_owner(renderer.analysis)
-        return Markup(renderer.render("macro_owners.md.j2", data.page_src(), owners=owners))
+        shown = owners[: _limit(limit)]
+        return Markup(
+            renderer.render(
+                "macro_owners.md.j2",
+                data.page_src(),
+                owners=shown,
+                more=owners[len(shown) :],
+            )
+        )
 
     @env.macro  # type: ignore[untyped-decorator]
     def backlog_top(limit: int = 5) -> Markup:
