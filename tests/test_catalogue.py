@@ -147,7 +147,7 @@ def test_runbook_is_fresh_when_the_incident_started_on_the_review_day(catalogue:
 def test_action_register(site: Path) -> None:
     page = (site / "actions/index.html").read_text()
     assert "5 in all, 2 overdue on 2026-06-15" in visible_text(page)
-    register = page[page.index('class="il-register"') :]
+    register = page[page.index('class="il-register') :]
     rows = _rows(register)
     # overdue first (by due date), then open by due date, then closed
     assert [row.split()[0] for row in rows] == [
@@ -181,10 +181,12 @@ def test_backlog_ranking_worked_by_hand(site: Path) -> None:
         ("3", "INC-2026-003-A1"),
         ("4", "INC-2026-004-A1"),
     ]
-    scores = [re.search(r"\) (\d+) \d+ severity", row)[1] for row in ranked]
+    scores = [re.search(r"\) (\d+) = [\d +]+ \d+ severity", row)[1] for row in ranked]
     assert scores == ["120", "120", "50", "40"]
+    # the score and its five parts on one line (no impact recorded: 0); what each part counts
+    # opens from it (issue 18)
     assert (
-        "90 severity (highest severity Sev1) + 10 recurrence (1 repeat incident of label-api-timeouts) + 10 manual work (12 manual hours) + 10 observability (detected by a customer or partner)"
+        "120 = 90 + 10 + 10 + 10 + 0 90 severity (highest severity Sev1) 10 recurrence (1 repeat incident of label-api-timeouts) 10 manual work (12 manual hours) 10 observability (detected by a customer or partner)"
         in ranked[0]
     )
     qualifying = _rows(_section(page, "qualifying-incidents"))
@@ -195,7 +197,7 @@ def test_backlog_ranking_worked_by_hand(site: Path) -> None:
         "INC-2026-001",
     ]
     assert (
-        "repeat of INC-2026-001 severity Sev1 12 manual hours (≥ 8) detected by customer: missing observability"
+        "repeat of INC-2026-001; severity Sev1; 12 manual hours (≥ 8); detected by customer: missing observability"
         in qualifying[2]
     )
 

@@ -185,3 +185,38 @@ def test_peak_panel_is_empty_more_than_60_days_before(
     # no incident fell in an earlier February sale
     assert "starts in 66 days" in page
     assert "No incidents in earlier occurrences of this period." in page
+
+
+def test_the_dashboard_names_the_next_peak_in_any_season(project: Path) -> None:
+    """``next_peak()``: the panel within 60 days; further away, one line on the soonest peak;
+    when every period is over, so; without any, how to configure one."""
+    (project / "docs/index.md").write_text("# Home\n\n{{ next_peak() }}\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    january = '        - {name: January sale, start: "01-05", end: "01-15"}\n'
+    assert january in config.read_text()
+
+    def home_with(periods: str) -> str:
+        text = config.read_text().split("  - incident-loop")
+        rest = text[1].split("  - macros:", 1)[1]
+        plugin = (
+            f"  - incident-loop:\n      peak_periods:\n{periods}"
+            if periods
+            else "  - incident-loop\n"
+        )
+        config.write_text(text[0] + plugin + "  - macros:" + rest)
+        return visible_text((build_site(project) / "index.html").read_text())
+
+    assert "January sale: starts in 39 days (2027-01-05)" in home_with(january)
+    launch = '        - {name: Launch, start: "2026-03-01", end: "2026-03-07"}\n'
+    february = '        - {name: February sale, start: "02-01", end: "02-10"}\n'
+    home = home_with(launch + february)
+    # 66 days away (worked above); the dated Launch is over
+    assert (
+        "February sale starts in 66 days (2027-02-01). 0 open actions answer what went wrong "
+        "in earlier occurrences. Peak readiness" in home
+    )
+    assert "Launch" not in home
+    assert "Every configured peak period is over. Peak readiness" in home_with(launch)
+    assert "No peak period is configured: list yours under peak_periods: of the incident-loop" in (
+        home_with("")
+    )

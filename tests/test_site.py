@@ -183,7 +183,11 @@ def test_incident_log_and_navigation(minimal: Path) -> None:
     assert [re.search(r">(INC-[\d-]+)<", r)[1] for r in rows] == ["INC-2026-002", "INC-2026-001"]
     assert visible_text(rows[0]) == (
         "INC-2026-002 2026-02-01 DHL label API timeouts again Sev2 integration "
-        "Label API timeouts or 5xx DHL Parcel , B2C parcels 1 h 35 min ↻ INC-2026-001 1"
+        "Label API timeouts or 5xx DHL Parcel , B2C parcels 1 h 35 min ↻ 1"
+    )
+    # the repeat mark links to the repeated incident and names it (issue 18: one line per row)
+    assert '<a href="../incidents/INC-2026-001/" title="repeats INC-2026-001"' in rows[0] or (
+        '<a href="INC-2026-001/" title="repeats INC-2026-001"' in rows[0]
     )
     assert visible_text(rows[1]) == (
         "INC-2026-001 2026-01-10 DHL label API timeouts Sev2 integration "
@@ -365,10 +369,13 @@ def test_ticket_url_makes_ticket_keys_links(minimal: Path, edit) -> None:
         minimal, MINIMAL_INCIDENT, [("    priority: P1", "    priority: P1\n    ticket: OPS-12/3")]
     )
     html = (build_site(minimal) / "actions/index.html").read_text(encoding="utf-8")
-    assert "<td>OPS-12/3</td>" in html  # no ticket_url: the key as text
+    assert '<td class="il-clip" title="OPS-12/3">OPS-12/3</td>' in html  # no ticket_url: text
     _set_plugin_options(minimal, "      ticket_url: https://acme.atlassian.net/browse/{ticket}\n")
     html = (build_site(minimal) / "actions/index.html").read_text(encoding="utf-8")
-    assert '<td><a href="https://acme.atlassian.net/browse/OPS-12%2F3">OPS-12/3</a></td>' in html
+    assert (
+        '<td class="il-clip" title="OPS-12/3"><a href="https://acme.atlassian.net/browse/OPS-12%2F3">'
+        "OPS-12/3</a></td>"
+    ) in html
 
 
 def test_a_file_name_with_spaces_is_url_encoded_in_the_edit_link(minimal: Path) -> None:

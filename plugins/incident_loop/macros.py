@@ -17,8 +17,14 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import read_project_config
-from .core.analyse import ActionFacts, IncidentFacts
-from .core.metrics import HEADLINES, headline, open_actions_answering
+from .core.analyse import ActionFacts, IncidentFacts, ranked_open_actions
+from .core.metrics import (
+    DASHBOARD_HEADLINES,
+    HEADLINES,
+    headline,
+    open_actions_answering,
+    overdue_by_owner,
+)
 from .core.project import check_project
 from .core.records import parse_date
 from .core.settings import PLUGIN_NAME
@@ -187,3 +193,50 @@ def define_env(env: Any) -> None:
         if compare:
             return f"{value(False)} ({metric.previous_label}: {value(True)})"
         return value(previous)
+
+    # ------------------------------------------------------------------ the dashboard
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def headline_numbers(**filters: Any) -> Markup:
+        """The home page's cards (:data:`~incident_loop.core.metrics.DASHBOARD_HEADLINES`):
+        incidents, repeats, median times to detect and to mitigate, share detected by alerts
+        and manual hours of the last 91 days, each beside the 91 days before."""
+        renderer = data.renderer()
+        chosen = incidents(filters)
+        cards = []
+        for label, name in DASHBOARD_HEADLINES:
+            now, before = (
+                headline(name, renderer.analysis, chosen, renderer.settings, previous=p)
+                for p in (False, True)
+            )
+            cards.append((label, now, before, HEADLINES[name]))
+        return Markup(renderer.render("macro_headline.md.j2", data.page_src(), cards=cards))
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def overdue_owners(limit: int = 5) -> Markup:
+        """The owners of overdue actions, most overdue first, each linking to the register;
+        the first ``limit`` of them, and how many more."""
+        renderer = data.renderer()
+        owners = overdue_by_owner(renderer.analysis)
+        shown = owners[: _limit(limit)]
+        return Markup(
+            renderer.render(
+                "macro_owners.md.j2",
+                data.page_src(),
+                owners=shown,
+                more=owners[len(shown) :],
+            )
+        )
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def backlog_top(limit: int = 5) -> Markup:
+        """The first ``limit`` open actions of the backlog, by score."""
+        renderer = data.renderer()
+        ranked = ranked_open_actions(renderer.analysis)[: _limit(limit)]
+        return Markup(renderer.render("macro_backlog.md.j2", data.page_src(), ranked=ranked))
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def next_peak() -> Markup:
+        """The dashboard's peak panel: the panels of :func:`peak_panel` when a peak starts
+        within 60 days or is under way; otherwise a line on the next one (or how to list one)."""
+        return Markup(data.renderer().next_peak_panel(data.page_src()))

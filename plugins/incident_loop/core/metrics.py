@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -109,17 +110,6 @@ def overdue_actions(
 ) -> int:
     """How many open actions answering ``incidents`` are overdue (SPEC section 4, "Overdue")."""
     return sum(1 for a in open_actions_answering(analysis, incidents) if a.overdue)
-
-
-Metric = Callable[[Analysis, Sequence[IncidentFacts], Settings], float | None]
-
-#: The headline metrics by name, in the order the macro's help lists them.
-METRICS: dict[str, Metric] = {
-    "incidents_last_30_days": incidents_last_30_days,
-    "open_sev1_actions": open_sev1_actions,
-    "overdue_actions": overdue_actions,
-    "mttr_last_quarter": mttr_last_quarter,
-}
 
 
 # --------------------------------------------------------------------------- headlines
@@ -233,6 +223,35 @@ def _overdue_on(
     return Figure(count)
 
 
+def _repeats_of_quarter(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    recent = _started_within(incidents, settings, on, QUARTER_DAYS)
+    return Figure(sum(1 for f in recent if f.repeat_of is not None))
+
+
+def _incidents_of_quarter(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    return Figure(len(_started_within(incidents, settings, on, QUARTER_DAYS)))
+
+
+def _alert_share_of_quarter(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    """The share of the 91 days' incidents whose ``detection_source`` is ``alert``."""
+    recent = _started_within(incidents, settings, on, QUARTER_DAYS)
+    alerts = sum(1 for f in recent if f.record.incident.detection_source == "alert")
+    return Figure(share(alerts, len(recent)), "share", len(recent))
+
+
+def _manual_hours_of_quarter(
+    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+) -> Figure:
+    recent = _started_within(incidents, settings, on, QUARTER_DAYS)
+    return Figure(round_number(sum(f.record.incident.manual_hours or 0 for f in recent)))
+
+
 def _open_sev1(
     analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
 ) -> Figure:
@@ -300,6 +319,24 @@ HEADLINES: dict[str, HeadlineMetric] = {
         QUARTER_DAYS,
         "share of the last 91 days' incidents that repeat an earlier failure mode",
     ),
+    "incidents_last_quarter": HeadlineMetric(
+        _incidents_of_quarter, QUARTER_DAYS, "incidents that started in the last 91 days"
+    ),
+    "repeats_last_quarter": HeadlineMetric(
+        _repeats_of_quarter,
+        QUARTER_DAYS,
+        "incidents of the last 91 days that repeat an earlier failure mode",
+    ),
+    "alert_share_last_quarter": HeadlineMetric(
+        _alert_share_of_quarter,
+        QUARTER_DAYS,
+        "share of the last 91 days' incidents that an alert detected",
+    ),
+    "manual_hours_last_quarter": HeadlineMetric(
+        _manual_hours_of_quarter,
+        QUARTER_DAYS,
+        "manual hours of the incidents of the last 91 days",
+    ),
     "on_time_share_last_quarter": HeadlineMetric(
         _on_time_of_quarter,
         QUARTER_DAYS,
@@ -326,3 +363,21 @@ def headline(
             raise ValueError(name)
         on = on - dt.timedelta(days=metric.period_days)
     return metric.compute(analysis, incidents, settings, on)
+
+
+#: The home page's headline cards (the ``headline_numbers()`` macro), each beside its value of
+#: the period before: the label a card shows and the name in :data:`HEADLINES`.
+DASHBOARD_HEADLINES = (
+    ("Incidents", "incidents_last_quarter"),
+    ("Repeats", "repeats_last_quarter"),
+    ("Median time to detect", "mttd_median_last_quarter"),
+    ("Median time to mitigate", "mttr_median_last_quarter"),
+    ("Detected by alerts", "alert_share_last_quarter"),
+    ("Manual hours", "manual_hours_last_quarter"),
+)
+
+
+def overdue_by_owner(analysis: Analysis) -> list[tuple[str, int]]:
+    """Owners with overdue actions and how many, most first (then by name)."""
+    counts = Counter(a.record.item.owner for a in analysis.actions.values() if a.overdue)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -22,7 +22,7 @@ from ..core.rules import TOO_FEW, round_number
 from ..core.settings import ProjectConfig
 from ..core.trends import OnTime, Trends
 from .model import SiteModel
-from .urls import Urls, action_anchor, incident_src
+from .urls import ACTIONS_SRC, Urls, action_anchor, incident_src, paged_src, register_pages
 
 ACTIONS_CSV_COLUMNS = (
     "Summary",
@@ -105,8 +105,15 @@ def incidents_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
     return {"incidents": rows}
 
 
+def action_url(urls: Urls, pages: dict[str, int], action_id: str) -> str:
+    """An action's row in the register, on the page of the register that holds it."""
+    return (
+        urls.page(paged_src(ACTIONS_SRC, pages.get(action_id, 1))) + f"#{action_anchor(action_id)}"
+    )
+
+
 def actions_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
-    register = urls.page("actions/index.md")
+    pages = register_pages(analysis)
     rows = []
     for action_id in sorted(analysis.actions):
         action = analysis.actions[action_id]
@@ -130,7 +137,7 @@ def actions_data(analysis: Analysis, urls: Urls) -> dict[str, Any]:
                 "effort_days": action.effort_days,
                 "value_per_effort": action.value_per_effort,
                 "quick_win": action.quick_win,
-                "url": f"{register}#{action_anchor(action.id)}",
+                "url": action_url(urls, pages, action.id),
             }
         )
     return {"actions": rows}
@@ -146,9 +153,9 @@ def _impact(impact: Impact | None) -> dict[str, int | None] | None:
     }
 
 
-def peak_data(peaks: Iterable[PeakReadiness], urls: Urls) -> dict[str, Any]:
+def peak_data(peaks: Iterable[PeakReadiness], analysis: Analysis, urls: Urls) -> dict[str, Any]:
     """``api/peak.json``: each configured peak period's readiness (SPEC section 4)."""
-    register = urls.page("actions/index.md")
+    pages = register_pages(analysis)
     rows = []
     for peak in peaks:
         upcoming = peak.upcoming
@@ -177,7 +184,7 @@ def peak_data(peaks: Iterable[PeakReadiness], urls: Urls) -> dict[str, Any]:
                         else None,
                         "answers": list(entry.answers),
                         "score": entry.action.score,
-                        "url": f"{register}#{action_anchor(entry.action.id)}",
+                        "url": action_url(urls, pages, entry.action.id),
                     }
                     for entry in peak.actions
                 ],
@@ -340,7 +347,7 @@ def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: 
         "api/incidents.json": lambda out: write_json(incidents_data(model.analysis, urls), out),
         "api/actions.json": lambda out: write_json(actions_data(model.analysis, urls), out),
         "api/trends.json": lambda out: write_json(trends_data(model.trends), out),
-        "api/peak.json": lambda out: write_json(peak_data(model.peaks, urls), out),
+        "api/peak.json": lambda out: write_json(peak_data(model.peaks, model.analysis, urls), out),
         "api/actions.csv": lambda out: out.write(actions_csv(model.analysis, urls, site_url)),
     }
     for name, make in makers.items():

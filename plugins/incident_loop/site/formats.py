@@ -129,4 +129,5 @@ FILTERS = {
     "percent": percent,
     "css": css_token,
     "words": words,
+    "figure": figure,
 }

@@ -12,15 +12,16 @@ import html
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
 
 from ..core import rules
 from ..core.analyse import (
+    ActionFacts,
     IncidentFacts,
     impact_by_month,
     impact_totals,
@@ -29,6 +30,7 @@ from ..core.analyse import (
     ranked_open_actions,
 )
 from ..core.links import LinkResolver, demote_top_headings, relative_links, rewrite
+from ..core.metrics import in_last_days
 from ..core.records import (
     ACTION_STATUSES,
     ACTION_TYPES,
@@ -40,10 +42,11 @@ from ..core.rules import (
     MAX_MONTH_SPAN_MONTHS,
     MAX_QUARTER_SPAN_MONTHS,
     TOO_FEW,
+    local_date,
     safe_href,
 )
 from .charts import DURATION_TITLES, trend_charts
-from .formats import FILTERS, one_paragraph
+from .formats import FILTERS, css_token, one_paragraph
 from .model import SiteModel
 from .reportform import NEW_SRC, form_data
 from .urls import (
@@ -52,12 +55,17 @@ from .urls import (
     CATALOGUE_KINDS,
     LOG_SRC,
     PEAK_SRC,
+    ROWS_PER_PAGE,
     TRENDS_SRC,
     Links,
     Urls,
     action_anchor,
     catalogue_src,
     incident_src,
+    page_count,
+    paged_src,
+    register_order,
+    register_pages,
 )
 
 #: The site's own stylesheet and script, added to every page.
@@ -67,6 +75,17 @@ ASSET_JS = "assets/incident-loop/incident-loop.js"
 ASSET_FORM_JS = "assets/incident-loop/incident-form.js"
 #: Where a catalogue page wants its generated sections; without it they are appended.
 MARKER = "<!-- incident-loop -->"
+
+T = TypeVar("T")
+
+#: The wide index pages use the whole width: Material's navigation and table of contents
+#: sidebars are hidden there (issue 18).
+WIDE = ["navigation", "toc"]
+
+#: The backlog lists the qualifying incidents of the last year (and all without an action).
+QUALIFYING_DAYS = 365
+#: The backlog's first page ranks this many actions by value per effort; api/actions.json has all.
+BY_VALUE_SHOWN = 100
 
 _INDEX_TITLES = {"integrations": "Integrations", "sites": "Warehouse sites", "runbooks": "Runbooks"}
 
@@ -93,6 +112,32 @@ def environment() -> jinja2.Environment:
         action_types=ACTION_TYPES,
     )
     return env
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a paginated index stands: page ``number`` of ``count``, holding rows
+    ``first`` to ``last`` (from 1) of ``total``; ``src`` is the source of its first page."""
+
+    src: str
+    number: int
+    count: int
+    first: int
+    last: int
+    total: int
+
+    @classmethod
+    def of(cls, src: str, number: int, total: int) -> Pager:
+        first = (number - 1) * ROWS_PER_PAGE
+        return cls(
+            src, number, page_count(total), first + 1, min(total, first + ROWS_PER_PAGE), total
+        )
+
+    def slice(self, rows: Sequence[T]) -> Sequence[T]:
+        return rows[self.first - 1 : self.last]
+
+    def page_src(self, number: int) -> str:
+        return paged_src(self.src, number)
 
 
 @dataclass(frozen=True)
@@ -192,6 +237,8 @@ class Renderer:
             "runbooks": self.settings.runbooks_dir,
         }
         self.links = LinkResolver(project)
+        #: The page of the register that holds each action, for links to it from any page.
+        self.action_pages = register_pages(model.analysis)
         self._catalogue: dict[str, tuple[str, Collection[str]]] = {
             "integrations": (self.folders["integrations"], project.partners.keys()),
             "sites": (self.folders["sites"], project.sites.keys()),
@@ -199,7 +246,10 @@ class Renderer:
         }
 
     def view(self, src: str) -> View:
-        return View(self.model, Links(self.urls, src, self._catalogue, self.docs_pages))
+        links = Links(
+            self.urls, src, self._catalogue, self.docs_pages, action_pages=self.action_pages
+        )
+        return View(self.model, links)
 
     def render(self, template: str, src: str, **context: Any) -> str:
         """A template rendered for the page of ``src``."""
@@ -275,8 +325,14 @@ class Renderer:
                     files[self.links.published(target.path)] = target.path
         return files
 
-    def incident_log(self) -> GeneratedPage:
-        rows = list(self.model.analysis.incidents.values())
+    def log_pages(self) -> int:
+        return page_count(len(self.model.analysis.incidents))
+
+    def incident_log(self, number: int = 1) -> GeneratedPage:
+        """Page ``number`` of the incident log: its facets count the rows of that page."""
+        everything = list(self.model.analysis.incidents.values())
+        pager = Pager.of(LOG_SRC, number, len(everything))
+        rows = pager.slice(everything)
         facets = {
             "severity": Counter(f.record.incident.severity for f in rows),
             "category": Counter(f.record.incident.category for f in rows),
@@ -299,9 +355,10 @@ class Renderer:
             f.id: sum(1 for a in analysis.incident_actions(f.id) if a.record.is_open) for f in rows
         }
         return self._page(
-            LOG_SRC,
+            pager.page_src(number),
             "incident_log.md.j2",
-            {"title": "Incident log", "hide": ["toc"]},
+            {"title": _paged_title("Incident log", pager), "hide": WIDE},
+            pager=pager,
             rows=rows,
             facets=options,
             open_counts=open_counts,
@@ -365,12 +422,14 @@ class Renderer:
 
     # ------------------------------------------------------------------ register, backlog, trends
 
-    def actions_page(self) -> GeneratedPage:
+    def register_pages(self) -> int:
+        return page_count(len(self.model.analysis.actions))
+
+    def actions_page(self, number: int = 1) -> GeneratedPage:
+        """Page ``number`` of the action register; the summaries count every action."""
         analysis = self.model.analysis
-        actions = sorted(
-            analysis.actions.values(),
-            key=lambda a: (not a.overdue, not a.record.is_open, a.due, a.id),
-        )
+        actions = register_order(analysis)
+        pager = Pager.of(ACTIONS_SRC, number, len(actions))
         counts: dict[str, list[int]] = {}
         for action in actions:  # open, overdue, all
             row = counts.setdefault(action.record.item.owner, [0, 0, 0])
@@ -382,26 +441,78 @@ class Renderer:
             for kind in ACTION_TYPES
         }
         return self._page(
-            ACTIONS_SRC,
+            pager.page_src(number),
             "actions.md.j2",
-            {"title": "Action register"},
+            {"title": _paged_title("Action register", pager), "hide": WIDE},
+            pager=pager,
             actions=actions,
+            rows=pager.slice(actions),
             by_owner={owner: tuple(counts[owner]) for owner in sorted(counts)},
             status_by_type=status_by_type,
             today=analysis.today,
         )
 
-    def backlog_page(self) -> GeneratedPage:
+    def backlog_pages(self) -> int:
+        return page_count(len(ranked_open_actions(self.model.analysis)))
+
+    def backlog_page(self, number: int = 1) -> GeneratedPage:
+        """Page ``number`` of the backlog: open actions by score, with filters like the log's;
+        the qualifying incidents on the first page."""
         analysis = self.model.analysis
+        ranked = ranked_open_actions(analysis)
+        pager = Pager.of(BACKLOG_SRC, number, len(ranked))
+        rows = pager.slice(ranked)
+        incidents = analysis.incidents
+        qualifying = [f for f in incidents.values() if f.reasons] if number == 1 else []
+        # The last year's, and every one still without an action; the older ones are on
+        # their own pages and in the log, so that the page stays small at any size.
+        zone = self.settings.zone
+        recent = [
+            f
+            for f in qualifying
+            if not f.action_ids
+            or in_last_days(
+                local_date(f.record.incident.started_at, zone), analysis.today, QUALIFYING_DAYS
+            )
+        ]
+        row_facets = {a.id: self._backlog_facets(a) for a in rows}
+        facets: dict[str, Counter[str]] = {}
+        for values in row_facets.values():
+            for name, tokens in values.items():
+                facets.setdefault(name, Counter()).update(tokens)
         return self._page(
-            BACKLOG_SRC,
+            pager.page_src(number),
             "backlog.md.j2",
-            {"title": "Backlog candidates"},
-            qualifying=[f for f in analysis.incidents.values() if f.reasons],
-            ranked=ranked_open_actions(analysis),
-            by_value=ranked_by_value(analysis),
-            quick_wins=quick_wins(analysis),
+            {"title": _paged_title("Backlog candidates", pager), "hide": WIDE},
+            pager=pager,
+            qualifying=recent,
+            older_qualifying=len(qualifying) - len(recent),
+            qualifying_days=QUALIFYING_DAYS,
+            ranked=rows,
+            by_value=ranked_by_value(analysis) if number == 1 else [],
+            by_value_shown=BY_VALUE_SHOWN,
+            quick_wins=quick_wins(analysis) if number == 1 else [],
+            row_facets=row_facets,
+            owners={css_token(a.record.item.owner): a.record.item.owner for a in rows},
+            facets={name: sorted(counts.items()) for name, counts in facets.items()},
         )
+
+    def _backlog_facets(self, action: ActionFacts) -> dict[str, list[str]]:
+        """The values a backlog row is filtered by: its type and owner, and the failure modes,
+        partners and sites of the incidents it answers."""
+        answered = [
+            self.model.analysis.incidents[i].record.incident
+            for i in action.incidents
+            if i in self.model.analysis.incidents
+        ]
+        item = action.record.item
+        return {
+            "type": [item.type],
+            "owner": [css_token(item.owner)],
+            "failure-mode": list(dict.fromkeys(i.failure_mode for i in answered)),
+            "partner": list(dict.fromkeys(p for i in answered for p in i.scope.partners)),
+            "site": list(dict.fromkeys(s for i in answered for s in i.scope.sites)),
+        }
 
     def trends_page(self) -> GeneratedPage:
         page = self._page(
@@ -469,19 +580,39 @@ class Renderer:
             today=self.model.analysis.today,
         )
 
+    def next_peak_panel(self, src: str) -> str:
+        """The dashboard's peak panel: :meth:`peak_panel` when it shows a peak; otherwise one
+        line on the peak that starts soonest, or how to configure one."""
+        shown = [p for p in self.model.peaks if p.panel]
+        coming = [(p.upcoming.start, i, p) for i, p in enumerate(self.model.peaks) if p.upcoming]
+        soonest = min(coming)[2] if coming else None
+        return self.render(
+            "next_peak.md.j2",
+            src,
+            peaks=shown,
+            soonest=soonest,
+            configured=bool(self.model.peaks),
+            today=self.model.analysis.today,
+        )
+
     # ------------------------------------------------------------------ everything
 
     def index_pages(self, *, user_indexes: Collection[str] = ()) -> list[GeneratedPage]:
         """The generated pages of the navigation; the catalogue folders' own ``index.md``
         files are kept. (An incident's page is made when MkDocs reads it:
         :meth:`incident_markdown`.)"""
-        pages = [self.incident_log()]
+        pages = [self.incident_log(n) for n in range(1, self.log_pages() + 1)]
         for kind in CATALOGUE_KINDS:
             src = self.catalogue_src(kind, "")
             if src not in user_indexes:
                 meta = {"title": _INDEX_TITLES[kind], "render_macros": False}
                 body = self.catalogue_index(kind, standalone=True)
                 pages.append(GeneratedPage(src, front_matter(meta) + body))
-        pages += [self.actions_page(), self.backlog_page(), self.trends_page(), self.peak_page()]
-        pages.append(self.report_page())
+        pages += [self.actions_page(n) for n in range(1, self.register_pages() + 1)]
+        pages += [self.backlog_page(n) for n in range(1, self.backlog_pages() + 1)]
+        pages += [self.trends_page(), self.peak_page(), self.report_page()]
         return pages
+
+
+def _paged_title(title: str, pager: Pager) -> str:
+    return title if pager.number == 1 else f"{title}, page {pager.number} of {pager.count}"

@@ -10,12 +10,44 @@ import posixpath
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from ..core.analyse import ActionFacts, Analysis
+
 #: The sources of the generated index pages.
 LOG_SRC = "incidents/index.md"
 ACTIONS_SRC = "actions/index.md"
 BACKLOG_SRC = "backlog/index.md"
 TRENDS_SRC = "trends/index.md"
 PEAK_SRC = "peak/index.md"
+
+
+#: The most rows a page of the log, the register or the backlog holds; longer lists continue on
+#: ``<folder>/page/2/`` and so on, so that each page stays well under 1 MB (issue 18).
+ROWS_PER_PAGE = 500
+
+
+def page_count(rows: int) -> int:
+    """How many pages ``rows`` rows take: at least one, which may be empty."""
+    return max(1, -(-rows // ROWS_PER_PAGE))
+
+
+def paged_src(src: str, number: int) -> str:
+    """The source of page ``number`` (from 1) of a paginated index: ``actions/page/2.md``."""
+    if number <= 1:
+        return src
+    return f"{posixpath.dirname(src)}/page/{number}.md"
+
+
+def register_order(analysis: Analysis) -> list[ActionFacts]:
+    """The action register's order: overdue first, then open ones, each by due date."""
+    return sorted(
+        analysis.actions.values(),
+        key=lambda a: (not a.overdue, not a.record.is_open, a.due, a.id),
+    )
+
+
+def register_pages(analysis: Analysis) -> dict[str, int]:
+    """The page of the action register (from 1) that holds each action."""
+    return {a.id: i // ROWS_PER_PAGE + 1 for i, a in enumerate(register_order(analysis))}
 
 
 def incident_src(incident_id: str) -> str:
@@ -72,14 +104,17 @@ class Links:
         from_src: str,
         catalogue: Mapping[str, tuple[str, Collection[str]]],
         docs_pages: Collection[str] = (),
+        action_pages: Mapping[str, int] | None = None,
     ) -> None:
         """``catalogue`` maps each kind of :data:`CATALOGUE_KINDS` to its folder and the
-        slugs that have a page; ``docs_pages`` are the hand-written pages that exist."""
+        slugs that have a page; ``docs_pages`` are the hand-written pages that exist;
+        ``action_pages`` the page of the register that holds each action (1 when missing)."""
         self.urls = urls
         self.from_src = from_src
         self.root = urls.to_root(from_src)
         self.catalogue = catalogue
         self.docs_pages = docs_pages
+        self.action_pages = action_pages or {}
 
     def to(self, src: str, anchor: str = "") -> str:
         return self.root + self.urls.page(src) + (f"#{anchor}" if anchor else "")
@@ -88,7 +123,8 @@ class Links:
         return self.to(incident_src(incident_id))
 
     def action(self, action_id: str) -> str:
-        return self.to(ACTIONS_SRC, action_anchor(action_id))
+        page = paged_src(ACTIONS_SRC, self.action_pages.get(action_id, 1))
+        return self.to(page, action_anchor(action_id))
 
     def index(self, kind: str) -> str:
         return self.to(catalogue_src(self.catalogue[kind][0], ""))

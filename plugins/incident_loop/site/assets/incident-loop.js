@@ -1,4 +1,4 @@
-/* incident-loop: filter the incident log by its facets. Without JavaScript the form stays hidden
+/* incident-loop: filter the incident log, the register and the backlog by their facets. Without JavaScript the form stays hidden
    and the whole log is shown. Works with Material's instant navigation (document$). */
 (function () {
   function setupForm(form) {
@@ -25,6 +25,13 @@
       if (count) count.textContent = shown + " of " + rows.length + " shown";
     }
     selects.forEach(function (select) { select.addEventListener("change", apply); });
+    // A link such as actions/#owner=ops-team opens the page filtered (the home page's owners).
+    var wanted = /^#([a-z-]+)=(.+)$/.exec(window.location.hash);
+    if (wanted) {
+      selects.forEach(function (select) {
+        if (select.dataset.ilFacet === wanted[1]) select.value = decodeURIComponent(wanted[2]);
+      });
+    }
     apply();
   }
   function setup() {
