@@ -4,10 +4,18 @@
 build, adds the generated pages and writes the ``api/`` exports; ``on_page_read_source`` gives an
 incident page its markdown when MkDocs reads it, ``on_page_markdown`` adds the generated
 sections to the hand-written catalogue pages, and ``on_serve`` watches the incidents folder.
+
+Under ``mkdocs serve`` (``on_startup``) a problem in the sources does not stop the server: the
+files with errors are left out and every page shows the problems (:data:`PROBLEMS_JS`). Under
+``mkdocs serve --dirty`` a rebuild makes again only the pages whose markdown changed: the plugin
+keeps the incident files it read and a digest of each generated page's markdown between
+rebuilds, and marks the pages that differ (:class:`_MarkedFile`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,19 +33,37 @@ from .config import IncidentLoopConfig, settings_from_config
 from .core.analyse import IncidentFacts
 from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
+from .core.sources import SourceCache
 from .site.exports import EXPORTS, write_exports
 from .site.model import SiteModel
 from .site.render import (
     ASSET_CSS,
     ASSET_JS,
+    PROBLEMS_JS,
     Renderer,
     environment,
     insert_section,
     meta_title,
+    problems_script,
 )
 from .site.urls import CATALOGUE_KINDS, Urls, incident_src
 
 log = get_plugin_logger("incident-loop")
+
+
+class _MarkedFile(File):
+    """A page that a dirty rebuild (``mkdocs serve --dirty``) makes again only when the plugin
+    says its markdown changed: MkDocs' own test compares the times of the source and the built
+    page, which cannot see a change in another incident, or always rebuilds generated text."""
+
+    changed: bool = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-untyped-call]
@@ -54,6 +80,36 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.incident_pages: dict[str, IncidentFacts] = {}
         #: The catalogue folders whose ``index.md`` is the user's own.
         self.user_indexes: set[str] = set()
+        self._reset_serve_state()
+
+    def _reset_serve_state(self) -> None:
+        """What ``mkdocs serve`` keeps between rebuilds; MkDocs keeps this instance for the
+        whole process once it has ``on_startup``, so each command starts afresh."""
+        #: ``on_startup``: ``mkdocs serve`` (not ``--clean``), and with ``--dirty``.
+        self.serving = False
+        self.dirty = False
+        #: The incident files read by the last rebuild, by path (serve only).
+        self.sources = SourceCache()
+        #: Digest of the markdown of each page of the last successful build, by source path,
+        #: and of what else every page shows (``None`` when there is no such build).
+        self.served: dict[str, str] = {}
+        self.served_frame: object = None
+        #: The same for the build under way, kept by ``on_post_build``.
+        self.building: dict[str, str] = {}
+        self.building_frame: object = None
+        #: Incident markdown made in ``on_files`` for the pages to rebuild, by source path.
+        self.pending: dict[str, str] = {}
+        #: The built page of each documentation page, to remove those of deleted sources.
+        self.built_pages: dict[str, str] = {}
+        self.files: Files | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._reset_serve_state()
+        self.serving = command == "serve"
+        self.dirty = dirty and self.serving
+
+    def on_shutdown(self) -> None:
+        self._reset_serve_state()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_from_config(self.config)
@@ -66,7 +122,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             site_url=config.site_url,
             use_directory_urls=config.use_directory_urls,
         )
-        for target, asset in ((config.extra_css, ASSET_CSS), (config.extra_javascript, ASSET_JS)):
+        assets = [(config.extra_css, ASSET_CSS), (config.extra_javascript, ASSET_JS)]
+        if self.serving:
+            assets.append((config.extra_javascript, PROBLEMS_JS))
+        for target, asset in assets:
             if asset not in target:
                 target.append(asset)
         return config
@@ -76,16 +135,22 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project_config is not None
         try:
-            result = check_project(self.project_config)
+            result = check_project(self.project_config, self.sources if self.serving else None)
         except SettingsError as exc:
             raise PluginError(f"incident-loop: {exc}") from None
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.level == "error" else log.warning)(diagnostic.text())
         errors = sum(1 for d in result.diagnostics if d.level == "error")
-        if errors:
+        if errors and not self.serving:
             raise PluginError(
                 f"incident-loop: {errors} error{'s' if errors != 1 else ''} in the incident "
                 "sources (listed above); fix them, `incident-loop check` shows them too"
+            )
+        if errors:
+            log.error(
+                f"incident-loop: {errors} error{'s' if errors != 1 else ''} in the sources "
+                "(listed above): the files with errors are left out of the site and every page "
+                "shows the problems until they are fixed"
             )
         self.model = SiteModel.build(result.project, result.analysis)
         docs_pages = {f.src_uri for f in files.documentation_pages()}
@@ -97,35 +162,96 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
+        self.building, self.pending = {}, {}
+        self.building_frame = (
+            frozenset(docs_pages),
+            _mtime(config.config_file_path),
+            self.model.analysis.today,
+        )
         for page in self.renderer.index_pages(user_indexes=self.user_indexes):
-            _add(files, File.generated(config, page.src, content=page.content))
+            page_file = _MarkedFile.generated(config, page.src, content=page.content)
+            self._mark(page_file, page.content)
+            _add(files, page_file)
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
         # out of the navigation, which Material renders into every page.
         self.incident_pages = {
             incident_src(f.id): f for f in self.model.analysis.incidents.values()
         }
         for src, facts in self.incident_pages.items():
-            page_file = File.generated(
+            page_file = _MarkedFile.generated(
                 config,
                 src,
                 abs_src_path=facts.record.source.path,
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
+            if self.dirty:  # made now, to rebuild only the pages that changed
+                markdown = self._incident_markdown(facts)
+                if self._mark(page_file, markdown):
+                    self.pending[src] = markdown
             _add(files, page_file)
+        if self.dirty:
+            files = self._mark_hand_written_pages(files)
         for name in EXPORTS:  # written by on_post_build
             _remove(files, name)
-        for asset in (ASSET_CSS, ASSET_JS):
+        assets = [ASSET_CSS, ASSET_JS]
+        for asset in assets:
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop.site") / "assets" / name).read_text("utf-8")
             _add(files, File.generated(config, asset, content=content))
+        if self.serving:
+            problems = [d.text() for d in result.diagnostics]
+            script = problems_script(self.env, problems, errors)
+            _add(files, File.generated(config, PROBLEMS_JS, content=script))
+        self.files = files
         return files
+
+    def _incident_markdown(self, facts: IncidentFacts) -> str:
+        assert self.renderer is not None and self.project_config is not None
+        url = edit_url(self.project_config, facts.record.source.rel)
+        return self.renderer.incident_markdown(facts, url)
+
+    def _mark(self, page_file: File, markdown: str) -> bool:
+        """Under ``serve --dirty``: whether the page must be made again, noted on its file."""
+        assert isinstance(page_file, _MarkedFile)
+        digest = _digest(markdown)
+        self.building[page_file.src_uri] = digest
+        page_file.changed = (
+            not self.dirty
+            or self.served_frame != self.building_frame
+            or self.served.get(page_file.src_uri) != digest
+        )
+        return page_file.changed
+
+    def _mark_hand_written_pages(self, files: Files) -> Files:
+        """The hand-written pages, made again whenever a generated page changed: a catalogue
+        page holds generated sections and any page may show numbers through the macros."""
+        data_changed = (
+            self.served_frame != self.building_frame
+            or self.served.keys() != self.building.keys()
+            or any(self.served.get(src) != digest for src, digest in self.building.items())
+        )
+        if not data_changed:
+            return files
+        result = []
+        for page_file in files:
+            if page_file.generated_by is None and page_file.is_documentation_page():
+                page_file = _MarkedFile(
+                    page_file.src_path,
+                    page_file.src_dir,
+                    page_file.dest_dir,
+                    page_file.use_directory_urls,
+                    dest_uri=page_file.dest_uri,
+                    inclusion=page_file.inclusion,
+                )
+            result.append(page_file)
+        return Files(result)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         facts = self.incident_pages.get(page.file.src_uri)
         if facts is None or self.renderer is None or self.project_config is None:
             return None
-        url = edit_url(self.project_config, facts.record.source.rel)
-        return self.renderer.incident_markdown(facts, url)
+        pending = self.pending.pop(page.file.src_uri, None)
+        return pending if pending is not None else self._incident_markdown(facts)
 
     # After mkdocs-macros (priority 0) has rendered the page: the generated sections hold
     # front-matter text, which must never be evaluated as a template.
@@ -156,11 +282,39 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.model is not None and self.renderer is not None:
             write_exports(self.model, self.renderer.urls, config.site_url, Path(config.site_dir))
+        if self.dirty and self.files is not None:
+            # A dirty build leaves the pages of deleted or renamed sources; a fresh one has none.
+            pages = {f.src_uri: f.abs_dest_path for f in self.files.documentation_pages()}
+            for src in self.built_pages.keys() - pages.keys():
+                _remove_built_page(self.built_pages[src], config.site_dir)
+            self.built_pages = pages
+            self.served, self.served_frame = self.building, self.building_frame
+        self.files, self.pending = None, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
         return server
+
+
+def _mtime(path: str | None) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+def _remove_built_page(path: str, site_dir: str) -> None:
+    """Remove a built page and the folders it leaves empty, inside ``site_dir`` only."""
+    site = Path(site_dir).resolve()
+    page = Path(path).resolve()
+    if not page.is_relative_to(site):
+        return
+    page.unlink(missing_ok=True)
+    folder = page.parent
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _add(files: Files, file: File) -> None:

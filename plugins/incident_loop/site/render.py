@@ -40,6 +40,8 @@ from .urls import (
 #: The site's own stylesheet and script, added to every page.
 ASSET_CSS = "assets/incident-loop/incident-loop.css"
 ASSET_JS = "assets/incident-loop/incident-loop.js"
+#: Under ``mkdocs serve``: the script that shows the problems of the sources on every page.
+PROBLEMS_JS = "assets/incident-loop/problems.js"
 #: Where a catalogue page wants its generated sections; without it they are appended.
 MARKER = "<!-- incident-loop -->"
 
@@ -117,6 +119,19 @@ def meta_title(text: str) -> str:
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter written as JSON (a subset of YAML), keys sorted."""
     return "---\n" + json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
+
+
+def problems_script(env: jinja2.Environment, problems: list[str], errors: int) -> str:
+    """The script of :data:`PROBLEMS_JS`: ``problems`` (lines as ``check`` prints them) shown at
+    the top of every page; an empty list shows nothing."""
+    left_out = (
+        " The files with errors are left out of the site until they are fixed." if errors else ""
+    )
+    heading = (
+        f"incident-loop found {len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+        f"the sources.{left_out} Fix them and save; `incident-loop check` lists them too."
+    )
+    return env.get_template("problems.js.j2").render(problems=problems, heading=heading)
 
 
 def insert_section(markdown: str, section: str) -> str:
