@@ -59,7 +59,8 @@ class _MarkedFile(File):
     changed: bool = True
 
     def is_modified(self) -> bool:
-        return self.changed
+        # A hand-written page is also made again when its own file is newer than the page.
+        return self.changed or (self._content is None and super().is_modified())
 
 
 def _digest(text: str) -> str:
@@ -97,8 +98,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: The same for the build under way, kept by ``on_post_build``.
         self.building: dict[str, str] = {}
         self.building_frame: object = None
-        #: Incident markdown made in ``on_files`` for the pages to rebuild, by source path.
+        #: Incident markdown and catalogue sections made in ``on_files`` for the pages to
+        #: rebuild, by source path.
         self.pending: dict[str, str] = {}
+        self.sections: dict[str, str] = {}
         #: The built page of each documentation page, to remove those of deleted sources.
         self.built_pages: dict[str, str] = {}
         self.files: Files | None = None
@@ -162,7 +165,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
-        self.building, self.pending = {}, {}
+        self.building, self.pending, self.sections = {}, {}, {}
         self.building_frame = (
             frozenset(docs_pages),
             _mtime(config.config_file_path),
@@ -223,19 +226,29 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         return page_file.changed
 
     def _mark_hand_written_pages(self, files: Files) -> Files:
-        """The hand-written pages, made again whenever a generated page changed: a catalogue
-        page holds generated sections and any page may show numbers through the macros."""
-        data_changed = (
+        """The hand-written pages, marked: a catalogue page when its generated sections
+        changed, any other page whenever a page changed."""
+        assert self.renderer is not None
+        sections: dict[str, str] = {}
+        for page_file in files.documentation_pages():
+            if page_file.generated_by is None:
+                section = self.renderer.catalogue_section(page_file.src_uri, self.user_indexes)
+                if section is not None:
+                    sections[page_file.src_uri] = section
+                    self.building["section:" + page_file.src_uri] = _digest(section)
+        # Any change: a page may show numbers through the macros, and a tags listing (Material's
+        # tags plugin) must be read in every build that makes a page with tags.
+        any_change = (
             self.served_frame != self.building_frame
             or self.served.keys() != self.building.keys()
             or any(self.served.get(src) != digest for src, digest in self.building.items())
         )
-        if not data_changed:
-            return files
         result = []
         for page_file in files:
             if page_file.generated_by is None and page_file.is_documentation_page():
-                page_file = _MarkedFile(
+                src = page_file.src_uri
+                key = "section:" + src
+                marked = _MarkedFile(
                     page_file.src_path,
                     page_file.src_dir,
                     page_file.dest_dir,
@@ -243,6 +256,16 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                     dest_uri=page_file.dest_uri,
                     inclusion=page_file.inclusion,
                 )
+                if src in sections:
+                    marked.changed = (
+                        self.served_frame != self.building_frame
+                        or self.served.get(key) != self.building[key]
+                    )
+                else:
+                    marked.changed = any_change
+                if marked.changed and src in sections:
+                    self.sections[src] = sections[src]
+                page_file = marked
             result.append(page_file)
         return Files(result)
 
@@ -261,7 +284,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     ) -> str | None:
         if self.renderer is None or page.file.generated_by is not None:
             return markdown
-        section = self.renderer.catalogue_section(page.file.src_uri, self.user_indexes)
+        section = self.sections.pop(page.file.src_uri, None)
+        if section is None:
+            section = self.renderer.catalogue_section(page.file.src_uri, self.user_indexes)
         if section is None:
             return markdown
         for key in ("title", "description", "subtitle"):
@@ -289,7 +314,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 _remove_built_page(self.built_pages[src], config.site_dir)
             self.built_pages = pages
             self.served, self.served_frame = self.building, self.building_frame
-        self.files, self.pending = None, {}
+        self.files, self.pending, self.sections = None, {}, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
