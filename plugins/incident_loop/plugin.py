@@ -319,6 +319,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
+        if not self.dirty:
+            log.info(
+                "incident-loop: every save rebuilds every page; `mkdocs serve --dirty` makes "
+                "again only the pages a save changes"
+            )
         return server
 
 
