@@ -95,9 +95,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: and of what else every page shows (``None`` when there is no such build).
         self.served: dict[str, str] = {}
         self.served_frame: object = None
+        #: What each incident page and all of them showed (``Renderer.incident_inputs``,
+        #: ``Renderer.shared_inputs``), to skip making the markdown of unchanged ones.
+        self.served_inputs: dict[str, object] = {}
+        self.served_shared: object = None
         #: The same for the build under way, kept by ``on_post_build``.
         self.building: dict[str, str] = {}
         self.building_frame: object = None
+        self.building_inputs: dict[str, object] = {}
+        self.building_shared: object = None
         #: Incident markdown and catalogue sections made in ``on_files`` for the pages to
         #: rebuild, by source path.
         self.pending: dict[str, str] = {}
@@ -166,6 +172,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
         self.building, self.pending, self.sections = {}, {}, {}
+        self.building_inputs = {}
         self.building_frame = (
             frozenset(docs_pages),
             _mtime(config.config_file_path),
@@ -175,6 +182,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             page_file = _MarkedFile.generated(config, page.src, content=page.content)
             self._mark(page_file, page.content)
             _add(files, page_file)
+        self.building_shared = self.renderer.shared_inputs() if self.dirty else None
+        same_project = (
+            self.served_frame == self.building_frame and self.served_shared == self.building_shared
+        )
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
         # out of the navigation, which Material renders into every page.
         self.incident_pages = {
@@ -187,10 +198,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 abs_src_path=facts.record.source.path,
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
-            if self.dirty:  # made now, to rebuild only the pages that changed
-                markdown = self._incident_markdown(facts)
-                if self._mark(page_file, markdown):
-                    self.pending[src] = markdown
+            if self.dirty:  # to rebuild only the pages that changed
+                self._mark_incident(page_file, facts, same_project)
             _add(files, page_file)
         if self.dirty:
             files = self._mark_hand_written_pages(files)
@@ -212,6 +221,21 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         assert self.renderer is not None and self.project_config is not None
         url = edit_url(self.project_config, facts.record.source.rel)
         return self.renderer.incident_markdown(facts, url)
+
+    def _mark_incident(self, page_file: File, facts: IncidentFacts, same_project: bool) -> None:
+        """Mark an incident's page: unchanged when what it shows is the same as in the last
+        build, else made now and compared by its markdown."""
+        assert self.renderer is not None and isinstance(page_file, _MarkedFile)
+        src = page_file.src_uri
+        inputs = self.renderer.incident_inputs(facts)
+        self.building_inputs[src] = inputs
+        if same_project and src in self.served and self.served_inputs.get(src) == inputs:
+            self.building[src] = self.served[src]
+            page_file.changed = False
+            return
+        markdown = self._incident_markdown(facts)
+        if self._mark(page_file, markdown):
+            self.pending[src] = markdown
 
     def _mark(self, page_file: File, markdown: str) -> bool:
         """Under ``serve --dirty``: whether the page must be made again, noted on its file."""
@@ -314,6 +338,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 _remove_built_page(self.built_pages[src], config.site_dir)
             self.built_pages = pages
             self.served, self.served_frame = self.building, self.building_frame
+            self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
         self.files, self.pending, self.sections = None, {}, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

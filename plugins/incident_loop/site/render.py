@@ -220,6 +220,41 @@ class Renderer:
         body = facts.record.source.body.strip("\n")
         return front_matter(meta) + header + ("\n" + body + "\n" if body.strip() else "")
 
+    def incident_inputs(self, facts: IncidentFacts) -> tuple[Any, ...]:
+        """What :meth:`incident_markdown` shows of one incident and of the incidents and
+        actions it links to, as values that compare equal when the page would be the same.
+
+        With :meth:`shared_inputs`, everything ``incident.md.j2`` reads: ``mkdocs serve
+        --dirty`` compares them to know which pages to make again without rendering each one.
+        """
+        incidents = self.analysis.incidents
+        linked = (*facts.repeated_by, *facts.related, *filter(None, [facts.repeat_of]))
+        others = tuple(
+            (
+                other,
+                incidents[other].record.incident.title,
+                incidents[other].record.incident.started_at,
+            )
+            for other in linked
+            if other in incidents
+        )
+        return (facts, tuple(self.analysis.incident_actions(facts.id)), others)
+
+    def shared_inputs(self) -> tuple[Any, ...]:
+        """What every incident page shows besides :meth:`incident_inputs`: the names of the
+        catalogue entries and failure modes, which pages exist, the options and today."""
+        project = self.model.project
+        return (
+            tuple((slug, entry.data.name) for slug, entry in project.partners.items()),
+            tuple((slug, entry.data.name) for slug, entry in project.sites.items()),
+            tuple((slug, entry.data.title) for slug, entry in project.runbooks.items()),
+            tuple((slug, mode.title) for slug, mode in project.failure_modes.items()),
+            frozenset(self.docs_pages),
+            project.config,
+            self.urls,
+            self.analysis.today,
+        )
+
     def incident_log(self) -> GeneratedPage:
         rows = list(self.model.analysis.incidents.values())
         facets = {
