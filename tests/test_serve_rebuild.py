@@ -3,8 +3,8 @@
 The sample project is served the way ``mkdocs serve --dirty`` does it (``commands/serve.py``): one
 process, ``on_startup(command="serve", dirty=True)``, the configuration loaded again for every
 rebuild while MkDocs keeps the plugin instances, and ``build(config, serve_url=..., dirty=True)``
-into the same site folder. After each edit (change, add, rename, delete, break, fix, a partner
-page) every page and export of that folder is compared with a fresh serve build of the same
+into the same site folder. After each edit (a body, change, add, rename, delete, break, fix, a
+partner page) every page and export of that folder is compared with a fresh serve build of the same
 sources, made in a new process into an empty folder. Material's search index and tags listing
 are left out of the comparison: in a dirty rebuild Material's search and tags plugins see only the
 pages that rebuild makes (see docs/writing-an-incident.md).
@@ -130,6 +130,11 @@ def test_each_dirty_rebuild_serves_what_a_fresh_build_serves(
     root, server = served
     outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
     repeat = root / "incidents/2026/2026-05-26-dpd-label-latency-repeat.md"
+
+    # the body only: its page changes, no other
+    outage.write_text(outage.read_text(encoding="utf-8") + "\nWritten while serving.\n", "utf-8")
+    site = _same_as_fresh(root, server, tmp_path, "body")
+    assert "Written while serving." in site["incidents/INC-2026-007/index.html"].decode()
 
     # change: a title that other incidents' pages, the log and the partner pages show
     _replace(outage, "title: DPD label API outage,", "title: DPD shipping API outage,")

@@ -40,6 +40,7 @@ from .site.render import (
     ASSET_CSS,
     ASSET_JS,
     PROBLEMS_JS,
+    GeneratedPage,
     Renderer,
     environment,
     insert_section,
@@ -99,11 +100,18 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         #: ``Renderer.shared_inputs``), to skip making the markdown of unchanged ones.
         self.served_inputs: dict[str, object] = {}
         self.served_shared: object = None
+        #: What the index pages and catalogue sections showed (``Renderer.model_inputs``),
+        #: and the index pages, to reuse them while it is the same.
+        self.served_model: object = None
+        self.served_index_pages: list[GeneratedPage] = []
         #: The same for the build under way, kept by ``on_post_build``.
         self.building: dict[str, str] = {}
         self.building_frame: object = None
         self.building_inputs: dict[str, object] = {}
         self.building_shared: object = None
+        self.building_model: object = None
+        self.building_index_pages: list[GeneratedPage] = []
+        self.same_model = False
         #: Incident markdown and catalogue sections made in ``on_files`` for the pages to
         #: rebuild, by source path.
         self.pending: dict[str, str] = {}
@@ -178,14 +186,22 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             _mtime(config.config_file_path),
             self.model.analysis.today,
         )
-        for page in self.renderer.index_pages(user_indexes=self.user_indexes):
-            page_file = _MarkedFile.generated(config, page.src, content=page.content)
-            self._mark(page_file, page.content)
-            _add(files, page_file)
         self.building_shared = self.renderer.shared_inputs() if self.dirty else None
         same_project = (
             self.served_frame == self.building_frame and self.served_shared == self.building_shared
         )
+        # The index pages and catalogue sections are made again only when what they show did.
+        self.building_model = self.renderer.model_inputs() if self.dirty else None
+        self.same_model = same_project and self.building_model == self.served_model
+        if self.same_model and self.served_index_pages:
+            index_pages = self.served_index_pages
+        else:
+            index_pages = self.renderer.index_pages(user_indexes=self.user_indexes)
+        self.building_index_pages = index_pages if self.dirty else []
+        for page in index_pages:
+            page_file = _MarkedFile.generated(config, page.src, content=page.content)
+            self._mark(page_file, page.content)
+            _add(files, page_file)
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
         # out of the navigation, which Material renders into every page.
         self.incident_pages = {
@@ -255,7 +271,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         assert self.renderer is not None
         sections: dict[str, str] = {}
         for page_file in files.documentation_pages():
-            if page_file.generated_by is None:
+            key = "section:" + page_file.src_uri
+            if page_file.generated_by is None and self.same_model and key in self.served:
+                self.building[key] = self.served[key]
+            elif page_file.generated_by is None:
                 section = self.renderer.catalogue_section(page_file.src_uri, self.user_indexes)
                 if section is not None:
                     sections[page_file.src_uri] = section
@@ -280,7 +299,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                     dest_uri=page_file.dest_uri,
                     inclusion=page_file.inclusion,
                 )
-                if src in sections:
+                if key in self.building:
                     marked.changed = (
                         self.served_frame != self.building_frame
                         or self.served.get(key) != self.building[key]
@@ -339,6 +358,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             self.built_pages = pages
             self.served, self.served_frame = self.building, self.building_frame
             self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
+            self.served_model = self.building_model
+            self.served_index_pages = self.building_index_pages
         self.files, self.pending, self.sections = None, {}, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -255,6 +255,49 @@ class Renderer:
             self.analysis.today,
         )
 
+    def model_inputs(self) -> tuple[Any, ...]:
+        """What the index pages and the catalogue sections show: :meth:`shared_inputs`, every
+        catalogue entry and failure mode, and the front matter and facts of every incident and
+        action, without the incidents' bodies, which only their own pages show."""
+        project, analysis = self.model.project, self.analysis
+        return (
+            self.shared_inputs(),
+            tuple((slug, entry.data) for slug, entry in project.partners.items()),
+            tuple((slug, entry.data) for slug, entry in project.sites.items()),
+            tuple((slug, entry.data) for slug, entry in project.runbooks.items()),
+            tuple(project.failure_modes.items()),
+            tuple(
+                (
+                    f.record.incident,
+                    f.record.source.rel,
+                    f.time_to_detect,
+                    f.time_to_mitigate,
+                    f.time_to_resolve,
+                    f.month,
+                    f.excluded,
+                    f.repeat_of,
+                    f.repeated_by,
+                    f.reasons,
+                    f.action_ids,
+                    f.related,
+                )
+                for f in analysis.incidents.values()
+            ),
+            tuple(
+                (
+                    a.record.id,
+                    a.record.item,
+                    a.record.incident_id,
+                    a.due,
+                    a.due_is_default,
+                    a.overdue,
+                    a.incidents,
+                    a.score_parts,
+                )
+                for a in analysis.actions.values()
+            ),
+        )
+
     def incident_log(self) -> GeneratedPage:
         rows = list(self.model.analysis.incidents.values())
         facets = {
