@@ -17,8 +17,8 @@ site: $(VENV)/.installed  ## build the reference site from the sample data into 
 	$(BIN)/incident-loop check
 	$(BIN)/mkdocs build --strict
 
-serve: $(VENV)/.installed  ## serve the site on http://127.0.0.1:8000 and rebuild on changes
-	$(BIN)/mkdocs serve --livereload
+serve: $(VENV)/.installed  ## serve the site on http://127.0.0.1:8000; a save rebuilds the pages it changes
+	$(BIN)/mkdocs serve --livereload --dirty
 
 check: $(VENV)/.installed  ## validate the sample incidents
 	$(BIN)/incident-loop check --strict

@@ -2,8 +2,8 @@
 
 A real ``mkdocs serve`` on a free port of 127.0.0.1, in a copy of the minimal fixture: a broken
 incident is reported in the server's log as ``path:line: error: ...`` while the server keeps running
-(MkDocs holds requests until a rebuild succeeds); once the file is fixed, the next request serves
-the new page.
+(and serving the site without it, with the problems on every page: test_serve_browser.py); once
+the file is fixed, the next request serves the new page.
 The process is always terminated.
 """
 
@@ -117,8 +117,7 @@ def test_serve_reports_a_broken_incident_and_serves_the_fix(minimal: Path, serve
     status, html = server.get(page)
     assert status == 200 and "DHL label API timeouts" in html
 
-    # break the file: the error is in the log and the server stays up (MkDocs holds requests
-    # until a rebuild succeeds: "The server will appear stuck until build errors are resolved")
+    # break the file: the error is in the log and the server stays up
     source = minimal / P
     _rewrite(source, "severity: Sev2", "severity: Sev9")
     expected = f"{P}:4: error: severity: `Sev9` is not one of Sev1, Sev2, Sev3"

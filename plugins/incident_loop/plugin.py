@@ -4,11 +4,19 @@
 build, adds the generated pages and writes the ``api/`` exports; ``on_page_read_source`` gives an
 incident page its markdown when MkDocs reads it, ``on_page_markdown`` adds the generated
 sections to the hand-written catalogue pages, and ``on_serve`` watches the incidents folder.
+
+Under ``mkdocs serve`` (``on_startup``) a problem in the sources does not stop the server: the
+files with errors are left out and every page shows the problems (:data:`PROBLEMS_JS`). Under
+``mkdocs serve --dirty`` a rebuild makes again only the pages whose markdown changed: the plugin
+keeps the incident files it read and a digest of each generated page's markdown between
+rebuilds, and marks the pages that differ (:class:`_MarkedFile`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +34,7 @@ from .config import IncidentLoopConfig, settings_from_config
 from .core.analyse import IncidentFacts
 from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
+from .core.sources import SourceCache
 from .site.exports import EXPORTS, NO_SITE_URL, write_exports
 from .site.feed import FEED, write_feed
 from .site.model import SiteModel
@@ -33,11 +42,14 @@ from .site.render import (
     ASSET_CSS,
     ASSET_FORM_JS,
     ASSET_JS,
+    PROBLEMS_JS,
+    GeneratedPage,
     Renderer,
     environment,
     insert_section,
     meta_tags,
     meta_title,
+    problems_script,
 )
 from .site.reportform import NEW_SRC
 from .site.urls import CATALOGUE_KINDS, PEAK_SRC, Urls, incident_src
@@ -67,6 +79,22 @@ class _QuietMacrosSetUp(logging.Filter):
         return not any(phrase in message for phrase in _MACROS_SET_UP)
 
 
+class _MarkedFile(File):
+    """A page that a dirty rebuild (``mkdocs serve --dirty``) makes again only when the plugin
+    says its markdown changed: MkDocs' own test compares the times of the source and the built
+    page, which cannot see a change in another incident, or always rebuilds generated text."""
+
+    changed: bool = True
+
+    def is_modified(self) -> bool:
+        # A hand-written page is also made again when its own file is newer than the page.
+        return self.changed or (self._content is None and super().is_modified())
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
@@ -81,11 +109,54 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.incident_pages: dict[str, IncidentFacts] = {}
         #: The catalogue folders whose ``index.md`` is the user's own.
         self.user_indexes: set[str] = set()
+        self._reset_serve_state()
+
+    def _reset_serve_state(self) -> None:
+        """What ``mkdocs serve`` keeps between rebuilds; MkDocs keeps this instance for the
+        whole process once it has ``on_startup``, so each command starts afresh."""
+        #: ``on_startup``: ``mkdocs serve`` (not ``--clean``), and with ``--dirty``.
+        self.serving = False
+        self.dirty = False
+        #: The incident files read by the last rebuild, by path (serve only).
+        self.sources = SourceCache()
+        #: Digest of the markdown of each page of the last successful build, by source path,
+        #: and of what else every page shows (``None`` when there is no such build).
+        self.served: dict[str, str] = {}
+        self.served_frame: object = None
+        #: What each incident page and all of them showed (``Renderer.incident_inputs``,
+        #: ``Renderer.shared_inputs``), to skip making the markdown of unchanged ones.
+        self.served_inputs: dict[str, object] = {}
+        self.served_shared: object = None
+        #: What the index pages and catalogue sections showed (``Renderer.model_inputs``),
+        #: and the index pages, to reuse them while it is the same.
+        self.served_model: object = None
+        self.served_index_pages: list[GeneratedPage] = []
+        #: The same for the build under way, kept by ``on_post_build``.
+        self.building: dict[str, str] = {}
+        self.building_frame: object = None
+        self.building_inputs: dict[str, object] = {}
+        self.building_shared: object = None
+        self.building_model: object = None
+        self.building_index_pages: list[GeneratedPage] = []
+        self.same_model = False
+        #: Incident markdown and catalogue sections made in ``on_files`` for the pages to
+        #: rebuild, by source path.
+        self.pending: dict[str, str] = {}
+        self.sections: dict[str, str] = {}
+        #: The built page of each documentation page, to remove those of deleted sources.
+        self.built_pages: dict[str, str] = {}
+        self.files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         macros_log = logging.getLogger(_MACROS_LOGGER)
         if not any(isinstance(f, _QuietMacrosSetUp) for f in macros_log.filters):
             macros_log.addFilter(_QuietMacrosSetUp())
+        self._reset_serve_state()
+        self.serving = command == "serve"
+        self.dirty = dirty and self.serving
+
+    def on_shutdown(self) -> None:
+        self._reset_serve_state()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_from_config(self.config)
@@ -98,11 +169,14 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             site_url=config.site_url,
             use_directory_urls=config.use_directory_urls,
         )
-        for target, asset in (
+        assets = [
             (config.extra_css, ASSET_CSS),
             (config.extra_javascript, ASSET_JS),
             (config.extra_javascript, ASSET_FORM_JS),
-        ):
+        ]
+        if self.serving:
+            assets.append((config.extra_javascript, PROBLEMS_JS))
+        for target, asset in assets:
             if asset not in target:
                 target.append(asset)
         if not self.config.repo_facts and config.theme.name == "material":
@@ -119,16 +193,22 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project_config is not None
         try:
-            result = check_project(self.project_config)
+            result = check_project(self.project_config, self.sources if self.serving else None)
         except SettingsError as exc:
             raise PluginError(f"incident-loop: {exc}") from None
         for diagnostic in result.diagnostics:
             (log.error if diagnostic.level == "error" else log.warning)(diagnostic.text())
         errors = sum(1 for d in result.diagnostics if d.level == "error")
-        if errors:
+        if errors and not self.serving:
             raise PluginError(
                 f"incident-loop: {errors} error{'s' if errors != 1 else ''} in the incident "
                 "sources (listed above); fix them, `incident-loop check` shows them too"
+            )
+        if errors:
+            log.error(
+                f"incident-loop: {errors} error{'s' if errors != 1 else ''} in the sources "
+                "(listed above): the files with errors are left out of the site and every page "
+                "shows the problems until they are fixed"
             )
         self.model = SiteModel.build(result.project, result.analysis)
         docs_pages = {f.src_uri for f in files.documentation_pages()}
@@ -140,27 +220,54 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
-        for page in self.renderer.index_pages(user_indexes=self.user_indexes):
+        self.building, self.pending, self.sections = {}, {}, {}
+        self.building_inputs = {}
+        self.building_frame = (
+            frozenset(docs_pages),
+            _mtime(config.config_file_path),
+            self.model.analysis.today,
+        )
+        self.building_shared = self.renderer.shared_inputs() if self.dirty else None
+        same_project = (
+            self.served_frame == self.building_frame and self.served_shared == self.building_shared
+        )
+        # The index pages and catalogue sections are made again only when what they show did.
+        self.building_model = self.renderer.model_inputs() if self.dirty else None
+        self.same_model = same_project and self.building_model == self.served_model
+        if self.same_model and self.served_index_pages:
+            index_pages = self.served_index_pages
+        else:
+            index_pages = self.renderer.index_pages(user_indexes=self.user_indexes)
+        self.building_index_pages = index_pages if self.dirty else []
+        for page in index_pages:
             # A `nav:` written before the form and the peak page existed does not list them: no
             # "not in the nav" warning for them then (`omitted_files: warn` makes that fail
             # --strict); a nav that lists one shows it, and without a `nav:` they are in the
             # automatic one.
             optional = page.src in (NEW_SRC, PEAK_SRC) and config.nav is not None
             inclusion = InclusionLevel.NOT_IN_NAV if optional else InclusionLevel.UNDEFINED
-            _add(files, File.generated(config, page.src, content=page.content, inclusion=inclusion))
+            page_file = _MarkedFile.generated(
+                config, page.src, content=page.content, inclusion=inclusion
+            )
+            self._mark(page_file, page.content)
+            _add(files, page_file)
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
         # out of the navigation, which Material renders into every page.
         self.incident_pages = {
             incident_src(f.id): f for f in self.model.analysis.incidents.values()
         }
         for src, facts in self.incident_pages.items():
-            page_file = File.generated(
+            page_file = _MarkedFile.generated(
                 config,
                 src,
                 abs_src_path=facts.record.source.path,
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
+            if self.dirty:  # to rebuild only the pages that changed
+                self._mark_incident(page_file, facts, same_project)
             _add(files, page_file)
+        if self.dirty:
+            files = self._mark_hand_written_pages(files)
         root = self.project_config.paths.root
         for src, path in self.renderer.published_files().items():
             _add(files, File.generated(config, src, abs_src_path=str(root / path)))
@@ -170,14 +277,98 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             name = asset.rsplit("/", 1)[-1]
             content = (resources.files("incident_loop.site") / "assets" / name).read_text("utf-8")
             _add(files, File.generated(config, asset, content=content))
+        if self.serving:
+            problems = [d.text() for d in result.diagnostics]
+            script = problems_script(self.env, problems, errors)
+            _add(files, File.generated(config, PROBLEMS_JS, content=script))
+        self.files = files
         return files
+
+    def _incident_markdown(self, facts: IncidentFacts) -> str:
+        assert self.renderer is not None and self.project_config is not None
+        url = edit_url(self.project_config, facts.record.source.rel)
+        return self.renderer.incident_markdown(facts, url)
+
+    def _mark_incident(self, page_file: File, facts: IncidentFacts, same_project: bool) -> None:
+        """Mark an incident's page: unchanged when what it shows is the same as in the last
+        build, else made now and compared by its markdown."""
+        assert self.renderer is not None and isinstance(page_file, _MarkedFile)
+        src = page_file.src_uri
+        inputs = self.renderer.incident_inputs(facts)
+        self.building_inputs[src] = inputs
+        if same_project and src in self.served and self.served_inputs.get(src) == inputs:
+            self.building[src] = self.served[src]
+            page_file.changed = False
+            return
+        markdown = self._incident_markdown(facts)
+        if self._mark(page_file, markdown):
+            self.pending[src] = markdown
+
+    def _mark(self, page_file: File, markdown: str) -> bool:
+        """Under ``serve --dirty``: whether the page must be made again, noted on its file."""
+        assert isinstance(page_file, _MarkedFile)
+        digest = _digest(markdown)
+        self.building[page_file.src_uri] = digest
+        page_file.changed = (
+            not self.dirty
+            or self.served_frame != self.building_frame
+            or self.served.get(page_file.src_uri) != digest
+        )
+        return page_file.changed
+
+    def _mark_hand_written_pages(self, files: Files) -> Files:
+        """The hand-written pages, marked: a catalogue page when its generated sections
+        changed, any other page whenever a page changed."""
+        assert self.renderer is not None
+        sections: dict[str, str] = {}
+        for page_file in files.documentation_pages():
+            key = "section:" + page_file.src_uri
+            if page_file.generated_by is None and self.same_model and key in self.served:
+                self.building[key] = self.served[key]
+            elif page_file.generated_by is None:
+                section = self.renderer.catalogue_section(page_file.src_uri, self.user_indexes)
+                if section is not None:
+                    sections[page_file.src_uri] = section
+                    self.building["section:" + page_file.src_uri] = _digest(section)
+        # Any change: a page may show numbers through the macros, and a tags listing (Material's
+        # tags plugin) must be read in every build that makes a page with tags.
+        any_change = (
+            self.served_frame != self.building_frame
+            or self.served.keys() != self.building.keys()
+            or any(self.served.get(src) != digest for src, digest in self.building.items())
+        )
+        result = []
+        for page_file in files:
+            if page_file.generated_by is None and page_file.is_documentation_page():
+                src = page_file.src_uri
+                key = "section:" + src
+                marked = _MarkedFile(
+                    page_file.src_path,
+                    page_file.src_dir,
+                    page_file.dest_dir,
+                    page_file.use_directory_urls,
+                    dest_uri=page_file.dest_uri,
+                    inclusion=page_file.inclusion,
+                )
+                if key in self.building:
+                    marked.changed = (
+                        self.served_frame != self.building_frame
+                        or self.served.get(key) != self.building[key]
+                    )
+                else:
+                    marked.changed = any_change
+                if marked.changed and src in sections:
+                    self.sections[src] = sections[src]
+                page_file = marked
+            result.append(page_file)
+        return Files(result)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         facts = self.incident_pages.get(page.file.src_uri)
         if facts is None or self.renderer is None or self.project_config is None:
             return None
-        url = edit_url(self.project_config, facts.record.source.rel)
-        return self.renderer.incident_markdown(facts, url)
+        pending = self.pending.pop(page.file.src_uri, None)
+        return pending if pending is not None else self._incident_markdown(facts)
 
     # First, before mkdocs-macros (0) and Material's tags plugin (-50) read the front matter.
     @event_priority(100)
@@ -207,7 +398,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     ) -> str | None:
         if self.renderer is None or page.file.generated_by is not None:
             return markdown
-        section = self.renderer.catalogue_section(page.file.src_uri, self.user_indexes)
+        section = self.sections.pop(page.file.src_uri, None)  # made by a dirty rebuild
+        if section is None:
+            section = self.renderer.catalogue_section(page.file.src_uri, self.user_indexes)
         if section is None:
             return markdown
         return insert_section(markdown, section)
@@ -235,11 +428,47 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 config.site_name,
                 site_dir,
             )
+        if self.dirty and self.files is not None:
+            # A dirty build leaves the pages of deleted or renamed sources; a fresh one has none.
+            pages = {f.src_uri: f.abs_dest_path for f in self.files.documentation_pages()}
+            for src in self.built_pages.keys() - pages.keys():
+                _remove_built_page(self.built_pages[src], config.site_dir)
+            self.built_pages = pages
+            self.served, self.served_frame = self.building, self.building_frame
+            self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
+            self.served_model = self.building_model
+            self.served_index_pages = self.building_index_pages
+        self.files, self.pending, self.sections = None, {}, {}
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
+        if not self.dirty:
+            log.info(
+                "incident-loop: every save rebuilds every page; `mkdocs serve --dirty` makes "
+                "again only the pages a save changes"
+            )
         return server
+
+
+def _mtime(path: str | None) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+def _remove_built_page(path: str, site_dir: str) -> None:
+    """Remove a built page and the folders it leaves empty, inside ``site_dir`` only."""
+    site = Path(site_dir).resolve()
+    page = Path(path).resolve()
+    if not page.is_relative_to(site):
+        return
+    page.unlink(missing_ok=True)
+    folder = page.parent
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _add(files: Files, file: File) -> None:

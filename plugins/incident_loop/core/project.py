@@ -12,6 +12,7 @@ from .analyse import Analysis, analyse
 from .diagnostics import Diagnostic, sort_diagnostics
 from .records import Project
 from .settings import ProjectConfig
+from .sources import SourceCache
 from .validate import load_project
 
 
@@ -31,10 +32,13 @@ class CheckResult:
         return any(d.level == "warning" for d in self.diagnostics)
 
 
-def check_project(config: ProjectConfig) -> CheckResult:
-    """Read, validate and analyse one project: what every adapter runs first."""
+def check_project(config: ProjectConfig, cache: SourceCache | None = None) -> CheckResult:
+    """Read, validate and analyse one project: what every adapter runs first.
+
+    ``cache`` keeps the incident files between calls (see :class:`SourceCache`).
+    """
     with _without_cycle_collection():
-        project = load_project(config)
+        project = load_project(config, cache)
         analysis = analyse(project)
     diagnostics = sort_diagnostics(project.diagnostics + analysis.warnings)
     return CheckResult(project, analysis, diagnostics)

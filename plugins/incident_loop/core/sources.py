@@ -194,6 +194,42 @@ def read_markdown(path: Path, rel: str, max_size: int) -> SourceFile:
     return source
 
 
+class SourceCache:
+    """Markdown files as read by an earlier call, kept while they are unchanged on disk.
+
+    A long-running process (``mkdocs serve``) keeps one and passes it to each load, so that a
+    rebuild reads only the files saved since the last one. A :class:`SourceFile` is not changed
+    once read, so the same one serves every load.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[tuple[int, int, int, str, int], SourceFile]] = {}
+        self._used: set[str] = set()
+
+    def read_markdown(self, path: Path, rel: str, max_size: int) -> SourceFile:
+        """:func:`read_markdown`, or the file read before when its time and size are the same."""
+        name = os.fspath(path)
+        self._used.add(name)
+        try:
+            stat = path.stat()
+        except OSError:
+            self._files.pop(name, None)
+            return read_markdown(path, rel, max_size)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, rel, max_size)
+        known = self._files.get(name)
+        if known is not None and known[0] == key:
+            return known[1]
+        source = read_markdown(path, rel, max_size)
+        self._files[name] = (key, source)
+        return source
+
+    def forget_unused(self) -> None:
+        """Let go of the files that the last load did not read (deleted or renamed)."""
+        for name in self._files.keys() - self._used:
+            del self._files[name]
+        self._used = set()
+
+
 def read_yaml_file(path: Path, rel: str, max_size: int) -> SourceFile:
     """A plain YAML file (``failure-modes.yml``)."""
     source = SourceFile(path=os.fspath(path), rel=rel)

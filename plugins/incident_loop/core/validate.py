@@ -55,6 +55,7 @@ from .settings import DEFAULT_ID_PATTERN, ProjectConfig
 from .sources import (
     NOT_INCIDENTS,
     OUTSIDE_PROJECT,
+    SourceCache,
     SourceFile,
     field_name,
     find_markdown,
@@ -235,8 +236,11 @@ def _type_message(kind: str, value: Any, error: Any) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def load_project(config: ProjectConfig) -> Project:
-    """Read and check every source of one project (SPEC sections 3 and 5)."""
+def load_project(config: ProjectConfig, cache: SourceCache | None = None) -> Project:
+    """Read and check every source of one project (SPEC sections 3 and 5).
+
+    With a ``cache``, incident files unchanged since the last load with it are not read again.
+    """
     project = Project(config=config)
     settings = config.settings
     paths = config.paths
@@ -257,7 +261,10 @@ def load_project(config: ProjectConfig) -> Project:
             if refusal:
                 diagnostics.append(Diagnostic(rel, 1, "error", "file", refusal))
                 continue
-            source = read_markdown(path, rel, settings.max_file_size)
+            if cache is not None:
+                source = cache.read_markdown(path, rel, settings.max_file_size)
+            else:
+                source = read_markdown(path, rel, settings.max_file_size)
             diagnostics.extend(source.problems)
             if not isinstance(source.data, dict):
                 if source.problems:  # its ids and actions are unknown: see _SeenIncidents
@@ -278,6 +285,8 @@ def load_project(config: ProjectConfig) -> Project:
             )
         )
 
+    if cache is not None:
+        cache.forget_unused()
     broken = _check_recurrences(seen)
     broken |= _check_actions(project, seen)
     project.incidents[:] = [r for r in project.incidents if r.source.rel not in broken]

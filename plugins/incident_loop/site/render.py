@@ -73,6 +73,8 @@ ASSET_CSS = "assets/incident-loop/incident-loop.css"
 ASSET_JS = "assets/incident-loop/incident-loop.js"
 #: The script of the "Report an incident" form (``new/``); it does nothing on other pages.
 ASSET_FORM_JS = "assets/incident-loop/incident-form.js"
+#: Under ``mkdocs serve``: the script that shows the problems of the sources on every page.
+PROBLEMS_JS = "assets/incident-loop/problems.js"
 #: Where a catalogue page wants its generated sections; without it they are appended.
 MARKER = "<!-- incident-loop -->"
 
@@ -202,6 +204,19 @@ def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + json.dumps(meta, sort_keys=True, ensure_ascii=False) + "\n---\n\n"
 
 
+def problems_script(env: jinja2.Environment, problems: list[str], errors: int) -> str:
+    """The script of :data:`PROBLEMS_JS`: ``problems`` (lines as ``check`` prints them) shown at
+    the top of every page; an empty list shows nothing."""
+    left_out = (
+        " The files with errors are left out of the site until they are fixed." if errors else ""
+    )
+    heading = (
+        f"incident-loop found {len(problems)} problem{'s' if len(problems) != 1 else ''} in "
+        f"the sources.{left_out} Fix them and save; `incident-loop check` lists them too."
+    )
+    return env.get_template("problems.js.j2").render(problems=problems, heading=heading)
+
+
 def insert_section(markdown: str, section: str) -> str:
     """Put ``section`` where the page has the :data:`MARKER` line, or append it."""
     lines = markdown.split("\n")
@@ -324,6 +339,84 @@ class Renderer:
                 if target.kind == "file":
                     files[self.links.published(target.path)] = target.path
         return files
+
+    def incident_inputs(self, facts: IncidentFacts) -> tuple[Any, ...]:
+        """What :meth:`incident_markdown` shows of one incident and of the incidents and
+        actions it links to, as values that compare equal when the page would be the same.
+
+        With :meth:`shared_inputs`, everything ``incident.md.j2`` reads: ``mkdocs serve
+        --dirty`` compares them to know which pages to make again without rendering each one.
+        """
+        incidents = self.analysis.incidents
+        linked = (*facts.repeated_by, *facts.related, *filter(None, [facts.repeat_of]))
+        others = tuple(
+            (
+                other,
+                incidents[other].record.incident.title,
+                incidents[other].record.incident.started_at,
+            )
+            for other in linked
+            if other in incidents
+        )
+        return (facts, tuple(self.analysis.incident_actions(facts.id)), others)
+
+    def shared_inputs(self) -> tuple[Any, ...]:
+        """What every incident page shows besides :meth:`incident_inputs`: the names of the
+        catalogue entries and failure modes, which pages exist, the options and today."""
+        project = self.model.project
+        return (
+            tuple((slug, entry.data.name) for slug, entry in project.partners.items()),
+            tuple((slug, entry.data.name) for slug, entry in project.sites.items()),
+            tuple((slug, entry.data.title) for slug, entry in project.runbooks.items()),
+            tuple((slug, mode.title) for slug, mode in project.failure_modes.items()),
+            frozenset(self.docs_pages),
+            project.config,
+            self.urls,
+            self.analysis.today,
+        )
+
+    def model_inputs(self) -> tuple[Any, ...]:
+        """What the index pages and the catalogue sections show: :meth:`shared_inputs`, every
+        catalogue entry and failure mode, and the front matter and facts of every incident and
+        action, without the incidents' bodies, which only their own pages show."""
+        project, analysis = self.model.project, self.analysis
+        return (
+            self.shared_inputs(),
+            tuple((slug, entry.data) for slug, entry in project.partners.items()),
+            tuple((slug, entry.data) for slug, entry in project.sites.items()),
+            tuple((slug, entry.data) for slug, entry in project.runbooks.items()),
+            tuple(project.failure_modes.items()),
+            tuple(
+                (
+                    f.record.incident,
+                    f.record.source.rel,
+                    f.time_to_detect,
+                    f.time_to_mitigate,
+                    f.time_to_resolve,
+                    f.month,
+                    f.excluded,
+                    f.repeat_of,
+                    f.repeated_by,
+                    f.reasons,
+                    f.action_ids,
+                    f.related,
+                )
+                for f in analysis.incidents.values()
+            ),
+            tuple(
+                (
+                    a.record.id,
+                    a.record.item,
+                    a.record.incident_id,
+                    a.due,
+                    a.due_is_default,
+                    a.overdue,
+                    a.incidents,
+                    a.score_parts,
+                )
+                for a in analysis.actions.values()
+            ),
+        )
 
     def log_pages(self) -> int:
         return page_count(len(self.model.analysis.incidents))

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Edit-to-visible latency under ``mkdocs serve --dirty`` (issue 19).
+
+    python benchmarks/serve_latency.py [--sizes 1000,5000] [--edits 3] [--timeout S] [--keep DIR]
+
+For each size N: generate a project (``generate.py N DIR --no-baseline``), start
+``mkdocs serve --dirty --livereload`` on a free port of 127.0.0.1 and wait for its first build;
+then, ``--edits`` times each, make the edits a writer makes and time each one from just before
+the file is written to the first answer of the server that holds the new text (the page is polled
+every 50 ms):
+
+- ``title``: an incident's ``title:`` (shown on its page, the log and the partners' pages);
+- ``body``: a line appended to an incident's body;
+- ``new``: a new incident file (a copy of one with a new id and title, without its actions);
+- ``partner``: a line appended to a partner page.
+
+Each edit waits until the server has been quiet for a moment after the previous one, and goes to
+another incident. Prints every sample and the median per kind and size; exits 1 when an edit is
+not visible within ``--timeout``. Only the standard library; run it with the project's venv so
+that ``mkdocs`` is the one with the plugin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+POLL = 0.05
+KINDS = ("title", "body", "new", "partner")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    url: str
+    lines: list[str] = field(default_factory=list)
+
+    def get(self, path: str) -> str:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=60) as response:
+                return str(response.read().decode("utf-8", "replace"))
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return ""
+
+    def wait_for(self, path: str, text: str, timeout: float) -> float:
+        """Seconds until ``path`` holds ``text``, from now."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if self.process.poll() is not None:
+                raise SystemExit(f"mkdocs serve exited:\n{''.join(self.lines[-30:])}")
+            if text in self.get(path):
+                return time.monotonic() - start
+            time.sleep(POLL)
+        raise SystemExit(f"{text!r} not on /{path} within {timeout:.0f} s")
+
+    def quiet(self, seconds: float = 1.0) -> None:
+        """Wait until the server's log has not grown for ``seconds``."""
+        count = -1
+        while count != len(self.lines):
+            count = len(self.lines)
+            time.sleep(seconds)
+
+
+def start(project: Path) -> Server:
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload"]
+        + ["-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    server = Server(process, f"http://127.0.0.1:{port}/")
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            server.lines.append(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    return server
+
+
+def stop(server: Server) -> None:
+    try:
+        os.killpg(server.process.pid, signal.SIGINT)
+        server.process.wait(timeout=30)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+
+
+def _incident_id(text: str) -> str:
+    match = re.search(r"^id: (\S+)$", text, re.MULTILINE)
+    assert match, "an incident without an id"
+    return match.group(1)
+
+
+def edit(project: Path, kind: str, index: int, files: list[Path]) -> tuple[Path, str, str]:
+    """Make one edit; returns (file, page path, text to wait for), the file not yet written."""
+    token = f"edit{index}x{time.time_ns()}"
+    if kind == "partner":
+        partners = sorted((project / "docs/integrations").glob("*.md"))
+        partners = [p for p in partners if p.name != "index.md"]
+        path = partners[index % len(partners)]
+        text = path.read_text(encoding="utf-8") + f"\n{token}\n"
+        return path, f"integrations/{path.stem}/", text + "\0" + token
+    path = files[(index * 7919) % len(files)]
+    text = path.read_text(encoding="utf-8")
+    incident_id = _incident_id(text)
+    if kind == "title":
+        text = re.sub(r"^title: .*$", f"title: {token}", text, count=1, flags=re.MULTILINE)
+    elif kind == "body":
+        text += f"\n{token}\n"
+    else:
+        front, _, body = text.partition("\n---\n")
+        front = re.sub(r"\nactions:.*", "", front, flags=re.DOTALL)
+        new_id = f"{incident_id.rsplit('-', 1)[0]}-{9000 + index}"
+        front = front.replace(f"id: {incident_id}", f"id: {new_id}")
+        front = re.sub(r"^title: .*$", f"title: {token}", front, count=1, flags=re.MULTILINE)
+        text, incident_id = front + "\n---\n" + body, new_id
+        path = path.with_name(f"new-{index}-{path.name}")
+    return path, f"incidents/{incident_id}/", text + "\0" + token
+
+
+def measure(n: int, edits: int, timeout: float, keep: Path | None) -> dict[str, list[float]]:
+    work = Path(tempfile.mkdtemp(prefix=f"serve-latency-{n}-", dir=keep))
+    project = work / "project"
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(n), str(project), "--no-baseline"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    files = sorted((project / "incidents").rglob("*.md"))
+    started = time.monotonic()
+    server = start(project)
+    samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    try:
+        server.wait_for("incidents/", "</html>", timeout)
+        print(f"N={n}: first build served after {time.monotonic() - started:.1f} s", flush=True)
+        server.quiet(2.0)
+        for index in range(edits * len(KINDS)):
+            kind = KINDS[index % len(KINDS)]
+            path, page, payload = edit(project, kind, index, files)
+            text, token = payload.split("\0")
+            start_time = time.monotonic()
+            path.write_text(text, encoding="utf-8")
+            server.wait_for(page, token, timeout)
+            seconds = time.monotonic() - start_time
+            samples[kind].append(seconds)
+            print(f"N={n} {kind:8s} /{page}: {seconds:.2f} s", flush=True)
+            server.quiet(1.0)
+    finally:
+        stop(server)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,5000")
+    parser.add_argument("--edits", type=int, default=3, help="edits of each kind per size")
+    parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--keep", type=Path, help="make the projects under this folder")
+    args = parser.parse_args(argv)
+    results = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        results[size] = measure(size, args.edits, args.timeout, args.keep)
+    print("\nmedian seconds from the write to the new text served (mkdocs serve --dirty):")
+    print("| N | " + " | ".join(KINDS) + " | all |")
+    print("| ---: |" + " ---: |" * (len(KINDS) + 1))
+    for size, samples in results.items():
+        every = [s for kind in KINDS for s in samples[kind]]
+        cells = [f"{statistics.median(samples[kind]):.2f}" for kind in KINDS]
+        print(f"| {size} | " + " | ".join(cells) + f" | {statistics.median(every):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

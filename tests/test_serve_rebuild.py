@@ -1,0 +1,181 @@
+"""A rebuild of ``mkdocs serve --dirty`` serves what a fresh build serves (issue 19 item 2).
+
+The sample project is served the way ``mkdocs serve --dirty`` does it (``commands/serve.py``): one
+process, ``on_startup(command="serve", dirty=True)``, the configuration loaded again for every
+rebuild while MkDocs keeps the plugin instances, and ``build(config, serve_url=..., dirty=True)``
+into the same site folder. After each edit (a body, change, add, rename, delete, break, fix, a
+partner page) every page and export of that folder is compared with a fresh serve build of the same
+sources, made in a new process into an empty folder. Material's search index and tags listing
+are left out of the comparison: in a dirty rebuild Material's search and tags plugins see only the
+pages that rebuild makes (see docs/writing-an-incident.md).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import EPOCH_2026_11_27, sample_copy
+
+SERVE_URL = "http://127.0.0.1:8000/"
+#: Served files that a dirty rebuild of MkDocs or Material does not keep right.
+NOT_COMPARED = {
+    "search/search_index.json",
+    "tags/index.html",
+    "tags.json",
+    "sitemap.xml",
+    "sitemap.xml.gz",
+}
+
+FRESH_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+config.plugins.on_startup(command="serve", dirty=False)
+config.site_url = sys.argv[3]
+build(config, serve_url=sys.argv[3])
+config.plugins.on_shutdown()
+"""
+
+
+class DirtyServe:
+    """``mkdocs serve --dirty`` without the HTTP server: its builds, in this process."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        self.root = root
+        self.site = site
+        config = self._config()
+        config.plugins.on_startup(command="serve", dirty=True)
+        self.plugins = config.plugins
+        self._build(config)
+
+    def _config(self):  # type: ignore[no-untyped-def]
+        from mkdocs.config import load_config
+
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
+        config.site_url = SERVE_URL
+        return config
+
+    def _build(self, config) -> None:  # type: ignore[no-untyped-def]
+        from mkdocs.commands.build import build
+
+        build(config, serve_url=SERVE_URL, dirty=True)
+
+    def rebuild(self) -> None:
+        config = self._config()
+        assert config.plugins["incident-loop"] is self.plugins["incident-loop"]
+        self._build(config)
+
+    def close(self) -> None:
+        self.plugins.on_shutdown()
+
+
+def _fresh(root: Path, site: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-c", FRESH_BUILD, str(root / "mkdocs.yml"), str(site), SERVE_URL],
+        check=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH_2026_11_27, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+    )
+
+
+def _served(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in site.rglob("*")
+        if path.is_file() and path.relative_to(site).as_posix() not in NOT_COMPARED
+    }
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, DirtyServe]]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        yield root, server
+    finally:
+        server.close()
+
+
+def _same_as_fresh(root: Path, server: DirtyServe, tmp_path: Path, step: str) -> dict[str, bytes]:
+    server.rebuild()
+    fresh = tmp_path / f"fresh-{step}"
+    _fresh(root, fresh)
+    got, want = _served(server.site), _served(fresh)
+    assert sorted(got) == sorted(want), (
+        f"after {step}: only served {sorted(got.keys() - want.keys())}, "
+        f"only fresh {sorted(want.keys() - got.keys())}"
+    )
+    different = sorted(name for name in want if got[name] != want[name])
+    assert not different, f"after {step}, these differ from a fresh build: {different}"
+    return got
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_each_dirty_rebuild_serves_what_a_fresh_build_serves(
+    served: tuple[Path, DirtyServe], tmp_path: Path
+) -> None:
+    root, server = served
+    outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
+    repeat = root / "incidents/2026/2026-05-26-dpd-label-latency-repeat.md"
+
+    # the body only: its page changes, no other
+    outage.write_text(outage.read_text(encoding="utf-8") + "\nWritten while serving.\n", "utf-8")
+    site = _same_as_fresh(root, server, tmp_path, "body")
+    assert "Written while serving." in site["incidents/INC-2026-007/index.html"].decode()
+
+    # change: a title that other incidents' pages, the log and the partner pages show
+    _replace(outage, "title: DPD label API outage,", "title: DPD shipping API outage,")
+    site = _same_as_fresh(root, server, tmp_path, "change")
+    assert "DPD shipping API outage" in site["incidents/INC-2026-007/index.html"].decode()
+    assert "DPD shipping API outage" in site["incidents/index.html"].decode()
+
+    # add: a new incident of the same failure mode, which becomes a repeat
+    added = root / "incidents/2026/2026-05-20-dpd-labels-again.md"
+    text = outage.read_text(encoding="utf-8")
+    text = text.replace("id: INC-2026-007", "id: INC-2026-900").replace(
+        "title: DPD shipping API outage,", "title: Added while serving,"
+    )
+    text = text.replace("2026-05-05T", "2026-05-20T").replace("actions:", "old_actions:", 1)
+    text = text.split("old_actions:")[0] + "actions:\n  - ref: INC-2026-007-A1\n---\n\nBody.\n"
+    added.write_text(text, encoding="utf-8")
+    site = _same_as_fresh(root, server, tmp_path, "add")
+    assert "Added while serving" in site["incidents/INC-2026-900/index.html"].decode()
+
+    # rename: the same incident under another file name
+    renamed = added.with_name("2026-05-20-dpd-labels-renamed.md")
+    added.rename(renamed)
+    _same_as_fresh(root, server, tmp_path, "rename")
+
+    # delete: its page goes
+    renamed.unlink()
+    site = _same_as_fresh(root, server, tmp_path, "delete")
+    assert "incidents/INC-2026-900/index.html" not in site
+
+    # break: the site is still served, without the broken incident, and names the problem
+    _replace(repeat, "severity: Sev", "severity: Sev9 # was Sev")
+    site = _same_as_fresh(root, server, tmp_path, "break")
+    script = site["assets/incident-loop/problems.js"].decode()
+    assert "2026-05-26-dpd-label-latency-repeat.md:4: error: severity:" in script
+
+    # fix: the problems are gone and the incident is back
+    _replace(repeat, "severity: Sev9 # was Sev", "severity: Sev")
+    site = _same_as_fresh(root, server, tmp_path, "fix")
+    assert "var problems = [];" in site["assets/incident-loop/problems.js"].decode()
+
+    # a partner page: its name is shown on the incident pages that name it
+    _replace(root / "docs/integrations/dpd.md", "name: DPD Germany", "name: DPD Deutschland")
+    site = _same_as_fresh(root, server, tmp_path, "partner page")
+    assert "DPD Deutschland" in site["incidents/INC-2026-007/index.html"].decode()
