@@ -9,14 +9,13 @@ Under ``mkdocs serve`` (``on_startup``) a problem in the sources does not stop t
 files with errors are left out and every page shows the problems (:data:`PROBLEMS_JS`). Under
 ``mkdocs serve --dirty`` a rebuild makes again only the pages whose markdown changed: the plugin
 keeps the incident files it read and a digest of each generated page's markdown between
-rebuilds, and marks the pages that differ (:class:`_MarkedFile`).
+rebuilds, and marks the pages that differ (:mod:`.dirty`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import logging
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from .core.analyse import IncidentFacts
 from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
 from .core.sources import SourceCache
+from .dirty import DirtyRebuilds, MarkedFile
 from .site.exports import EXPORTS, NO_SITE_URL, write_exports
 from .site.feed import FEED, write_feed
 from .site.model import SiteModel
@@ -43,7 +43,6 @@ from .site.render import (
     ASSET_FORM_JS,
     ASSET_JS,
     PROBLEMS_JS,
-    GeneratedPage,
     Renderer,
     environment,
     insert_section,
@@ -79,22 +78,6 @@ class _QuietMacrosSetUp(logging.Filter):
         return not any(phrase in message for phrase in _MACROS_SET_UP)
 
 
-class _MarkedFile(File):
-    """A page that a dirty rebuild (``mkdocs serve --dirty``) makes again only when the plugin
-    says its markdown changed: MkDocs' own test compares the times of the source and the built
-    page, which cannot see a change in another incident, or always rebuilds generated text."""
-
-    changed: bool = True
-
-    def is_modified(self) -> bool:
-        # A hand-written page is also made again when its own file is newer than the page.
-        return self.changed or (self._content is None and super().is_modified())
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
 class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
@@ -116,35 +99,9 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         whole process once it has ``on_startup``, so each command starts afresh."""
         #: ``on_startup``: ``mkdocs serve`` (not ``--clean``), and with ``--dirty``.
         self.serving = False
-        self.dirty = False
         #: The incident files read by the last rebuild, by path (serve only).
         self.sources = SourceCache()
-        #: Digest of the markdown of each page of the last successful build, by source path,
-        #: and of what else every page shows (``None`` when there is no such build).
-        self.served: dict[str, str] = {}
-        self.served_frame: object = None
-        #: What each incident page and all of them showed (``Renderer.incident_inputs``,
-        #: ``Renderer.shared_inputs``), to skip making the markdown of unchanged ones.
-        self.served_inputs: dict[str, object] = {}
-        self.served_shared: object = None
-        #: What the index pages and catalogue sections showed (``Renderer.model_inputs``),
-        #: and the index pages, to reuse them while it is the same.
-        self.served_model: object = None
-        self.served_index_pages: list[GeneratedPage] = []
-        #: The same for the build under way, kept by ``on_post_build``.
-        self.building: dict[str, str] = {}
-        self.building_frame: object = None
-        self.building_inputs: dict[str, object] = {}
-        self.building_shared: object = None
-        self.building_model: object = None
-        self.building_index_pages: list[GeneratedPage] = []
-        self.same_model = False
-        #: Incident markdown and catalogue sections made in ``on_files`` for the pages to
-        #: rebuild, by source path.
-        self.pending: dict[str, str] = {}
-        self.sections: dict[str, str] = {}
-        #: The built page of each documentation page, to remove those of deleted sources.
-        self.built_pages: dict[str, str] = {}
+        self.rebuilds = DirtyRebuilds()
         self.files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -153,7 +110,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             macros_log.addFilter(_QuietMacrosSetUp())
         self._reset_serve_state()
         self.serving = command == "serve"
-        self.dirty = dirty and self.serving
+        self.rebuilds = DirtyRebuilds(active=dirty and self.serving)
 
     def on_shutdown(self) -> None:
         self._reset_serve_state()
@@ -220,25 +177,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             for kind in CATALOGUE_KINDS
             if (src := self.renderer.catalogue_src(kind, "")) in docs_pages
         }
-        self.building, self.pending, self.sections = {}, {}, {}
-        self.building_inputs = {}
-        self.building_frame = (
-            frozenset(docs_pages),
-            _mtime(config.config_file_path),
-            self.model.analysis.today,
+        # Under `serve --dirty` only the pages whose markdown changed are made again.
+        self.rebuilds.begin(self.renderer, docs_pages, config.config_file_path)
+        index_pages = self.rebuilds.index_pages(
+            functools.partial(self.renderer.index_pages, user_indexes=self.user_indexes)
         )
-        self.building_shared = self.renderer.shared_inputs() if self.dirty else None
-        same_project = (
-            self.served_frame == self.building_frame and self.served_shared == self.building_shared
-        )
-        # The index pages and catalogue sections are made again only when what they show did.
-        self.building_model = self.renderer.model_inputs() if self.dirty else None
-        self.same_model = same_project and self.building_model == self.served_model
-        if self.same_model and self.served_index_pages:
-            index_pages = self.served_index_pages
-        else:
-            index_pages = self.renderer.index_pages(user_indexes=self.user_indexes)
-        self.building_index_pages = index_pages if self.dirty else []
         for page in index_pages:
             # A `nav:` written before the form and the peak page existed does not list them: no
             # "not in the nav" warning for them then (`omitted_files: warn` makes that fail
@@ -246,10 +189,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             # automatic one.
             optional = page.src in (NEW_SRC, PEAK_SRC) and config.nav is not None
             inclusion = InclusionLevel.NOT_IN_NAV if optional else InclusionLevel.UNDEFINED
-            page_file = _MarkedFile.generated(
+            page_file = MarkedFile.generated(
                 config, page.src, content=page.content, inclusion=inclusion
             )
-            self._mark(page_file, page.content)
+            self.rebuilds.mark(page_file, page.content)
             _add(files, page_file)
         # An incident's page is backed by its file and made when MkDocs reads it; it stays
         # out of the navigation, which Material renders into every page.
@@ -257,17 +200,17 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             incident_src(f.id): f for f in self.model.analysis.incidents.values()
         }
         for src, facts in self.incident_pages.items():
-            page_file = _MarkedFile.generated(
+            page_file = MarkedFile.generated(
                 config,
                 src,
                 abs_src_path=facts.record.source.path,
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
-            if self.dirty:  # to rebuild only the pages that changed
-                self._mark_incident(page_file, facts, same_project)
+            self.rebuilds.mark_incident(
+                page_file, facts, self.renderer, functools.partial(self._incident_markdown, facts)
+            )
             _add(files, page_file)
-        if self.dirty:
-            files = self._mark_hand_written_pages(files)
+        files = self.rebuilds.mark_hand_written_pages(files, self.renderer, self.user_indexes)
         root = self.project_config.paths.root
         for src, path in self.renderer.published_files().items():
             _add(files, File.generated(config, src, abs_src_path=str(root / path)))
@@ -289,85 +232,11 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         url = edit_url(self.project_config, facts.record.source.rel)
         return self.renderer.incident_markdown(facts, url)
 
-    def _mark_incident(self, page_file: File, facts: IncidentFacts, same_project: bool) -> None:
-        """Mark an incident's page: unchanged when what it shows is the same as in the last
-        build, else made now and compared by its markdown."""
-        assert self.renderer is not None and isinstance(page_file, _MarkedFile)
-        src = page_file.src_uri
-        inputs = self.renderer.incident_inputs(facts)
-        self.building_inputs[src] = inputs
-        if same_project and src in self.served and self.served_inputs.get(src) == inputs:
-            self.building[src] = self.served[src]
-            page_file.changed = False
-            return
-        markdown = self._incident_markdown(facts)
-        if self._mark(page_file, markdown):
-            self.pending[src] = markdown
-
-    def _mark(self, page_file: File, markdown: str) -> bool:
-        """Under ``serve --dirty``: whether the page must be made again, noted on its file."""
-        assert isinstance(page_file, _MarkedFile)
-        digest = _digest(markdown)
-        self.building[page_file.src_uri] = digest
-        page_file.changed = (
-            not self.dirty
-            or self.served_frame != self.building_frame
-            or self.served.get(page_file.src_uri) != digest
-        )
-        return page_file.changed
-
-    def _mark_hand_written_pages(self, files: Files) -> Files:
-        """The hand-written pages, marked: a catalogue page when its generated sections
-        changed, any other page whenever a page changed."""
-        assert self.renderer is not None
-        sections: dict[str, str] = {}
-        for page_file in files.documentation_pages():
-            key = "section:" + page_file.src_uri
-            if page_file.generated_by is None and self.same_model and key in self.served:
-                self.building[key] = self.served[key]
-            elif page_file.generated_by is None:
-                section = self.renderer.catalogue_section(page_file.src_uri, self.user_indexes)
-                if section is not None:
-                    sections[page_file.src_uri] = section
-                    self.building["section:" + page_file.src_uri] = _digest(section)
-        # Any change: a page may show numbers through the macros, and a tags listing (Material's
-        # tags plugin) must be read in every build that makes a page with tags.
-        any_change = (
-            self.served_frame != self.building_frame
-            or self.served.keys() != self.building.keys()
-            or any(self.served.get(src) != digest for src, digest in self.building.items())
-        )
-        result = []
-        for page_file in files:
-            if page_file.generated_by is None and page_file.is_documentation_page():
-                src = page_file.src_uri
-                key = "section:" + src
-                marked = _MarkedFile(
-                    page_file.src_path,
-                    page_file.src_dir,
-                    page_file.dest_dir,
-                    page_file.use_directory_urls,
-                    dest_uri=page_file.dest_uri,
-                    inclusion=page_file.inclusion,
-                )
-                if key in self.building:
-                    marked.changed = (
-                        self.served_frame != self.building_frame
-                        or self.served.get(key) != self.building[key]
-                    )
-                else:
-                    marked.changed = any_change
-                if marked.changed and src in sections:
-                    self.sections[src] = sections[src]
-                page_file = marked
-            result.append(page_file)
-        return Files(result)
-
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         facts = self.incident_pages.get(page.file.src_uri)
         if facts is None or self.renderer is None or self.project_config is None:
             return None
-        pending = self.pending.pop(page.file.src_uri, None)
+        pending = self.rebuilds.pending.pop(page.file.src_uri, None)
         return pending if pending is not None else self._incident_markdown(facts)
 
     # First, before mkdocs-macros (0) and Material's tags plugin (-50) read the front matter.
@@ -398,7 +267,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     ) -> str | None:
         if self.renderer is None or page.file.generated_by is not None:
             return markdown
-        section = self.sections.pop(page.file.src_uri, None)  # made by a dirty rebuild
+        section = self.rebuilds.sections.pop(page.file.src_uri, None)  # made while marking
         if section is None:
             section = self.renderer.catalogue_section(page.file.src_uri, self.user_indexes)
         if section is None:
@@ -428,47 +297,18 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 config.site_name,
                 site_dir,
             )
-        if self.dirty and self.files is not None:
-            # A dirty build leaves the pages of deleted or renamed sources; a fresh one has none.
-            pages = {f.src_uri: f.abs_dest_path for f in self.files.documentation_pages()}
-            for src in self.built_pages.keys() - pages.keys():
-                _remove_built_page(self.built_pages[src], config.site_dir)
-            self.built_pages = pages
-            self.served, self.served_frame = self.building, self.building_frame
-            self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
-            self.served_model = self.building_model
-            self.served_index_pages = self.building_index_pages
-        self.files, self.pending, self.sections = None, {}, {}
+        self.rebuilds.finish(self.files, config.site_dir)
+        self.files = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
-        if not self.dirty:
+        if not self.rebuilds.active:
             log.info(
                 "incident-loop: every save rebuilds every page; `mkdocs serve --dirty` makes "
                 "again only the pages a save changes"
             )
         return server
-
-
-def _mtime(path: str | None) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns if path else None
-    except OSError:
-        return None
-
-
-def _remove_built_page(path: str, site_dir: str) -> None:
-    """Remove a built page and the folders it leaves empty, inside ``site_dir`` only."""
-    site = Path(site_dir).resolve()
-    page = Path(path).resolve()
-    if not page.is_relative_to(site):
-        return
-    page.unlink(missing_ok=True)
-    folder = page.parent
-    while folder != site and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 def _add(files: Files, file: File) -> None:

@@ -1,0 +1,221 @@
+"""What ``mkdocs serve --dirty`` keeps between rebuilds, so that a save makes again only the pages
+whose markdown changed (issue 19).
+
+MkDocs' dirty build asks each file :meth:`File.is_modified`, which compares the times of the
+source and the built page: it cannot see that an edit to one incident changes the log, its
+partner's page or the incidents that link to it, and it always rebuilds generated text. The
+plugin therefore gives its pages a :class:`MarkedFile` and, with :class:`DirtyRebuilds`, marks
+each one changed when its markdown differs from the last build's (a digest of each is kept).
+Making that markdown is skipped while what a page shows is the same, compared as the values of
+:meth:`Renderer.incident_inputs`, :meth:`Renderer.shared_inputs` and
+:meth:`Renderer.model_inputs`.
+
+This is an adapter module beside ``plugin.py``: the core and the site layer know nothing of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Collection
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+
+from .core.analyse import IncidentFacts
+from .site.render import GeneratedPage, Renderer
+
+
+class MarkedFile(File):
+    """A page that a dirty rebuild makes again only when :class:`DirtyRebuilds` says its
+    markdown changed; in any other build it is made, as every page is."""
+
+    changed: bool = True
+
+    def is_modified(self) -> bool:
+        # A hand-written page is also made again when its own file is newer than the page.
+        return self.changed or (self._content is None and super().is_modified())
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class DirtyRebuilds:
+    """The state of one ``mkdocs serve --dirty`` process: what the last successful build
+    served, and what the build under way makes. With ``active`` false (a build, or a serve
+    without ``--dirty``) every page is marked changed and nothing is kept."""
+
+    def __init__(self, active: bool = False) -> None:
+        self.active = active
+        #: Digest of the markdown of each page of the last successful build, by source path
+        #: (``section:<src>`` for the generated sections of a catalogue page), and what every
+        #: page depends on besides (the docs pages, mkdocs.yml's time, today).
+        self.served: dict[str, str] = {}
+        self.served_frame: object = None
+        #: What each incident page and all of them showed, to skip making unchanged ones.
+        self.served_inputs: dict[str, object] = {}
+        self.served_shared: object = None
+        #: What the index pages and catalogue sections showed, and the index pages themselves.
+        self.served_model: object = None
+        self.served_index_pages: list[GeneratedPage] = []
+        #: The built page of each documentation page, to remove those of deleted sources.
+        self.built_pages: dict[str, str] = {}
+        self._begin_build()
+
+    def _begin_build(self) -> None:
+        self.building: dict[str, str] = {}
+        self.building_frame: object = None
+        self.building_inputs: dict[str, object] = {}
+        self.building_shared: object = None
+        self.building_model: object = None
+        self.building_index_pages: list[GeneratedPage] = []
+        self.same_project = False
+        self.same_model = False
+        #: Incident markdown and catalogue sections made while marking, for the pages that are
+        #: made again, by source path; taken by the plugin when MkDocs reads those pages.
+        self.pending: dict[str, str] = {}
+        self.sections: dict[str, str] = {}
+
+    def begin(
+        self, renderer: Renderer, docs_pages: Collection[str], config_file: str | None
+    ) -> None:
+        """A build starts (``on_files``): note what every page depends on."""
+        self._begin_build()
+        if not self.active:
+            return
+        self.building_frame = (frozenset(docs_pages), _mtime(config_file), renderer.analysis.today)
+        self.building_shared = renderer.shared_inputs()
+        self.same_project = (
+            self.served_frame == self.building_frame and self.served_shared == self.building_shared
+        )
+        self.building_model = renderer.model_inputs()
+        self.same_model = self.same_project and self.building_model == self.served_model
+
+    def index_pages(self, make: Callable[[], list[GeneratedPage]]) -> list[GeneratedPage]:
+        """The generated index pages: those of the last build while what they show is the same."""
+        pages = self.served_index_pages if self.same_model and self.served_index_pages else make()
+        if self.active:
+            self.building_index_pages = pages
+        return pages
+
+    def mark(self, page_file: File, markdown: str) -> bool:
+        """Whether the page (a :class:`MarkedFile`) must be made again, noted on its file."""
+        assert isinstance(page_file, MarkedFile)
+        if not self.active:
+            page_file.changed = True
+            return True
+        digest = _digest(markdown)
+        self.building[page_file.src_uri] = digest
+        page_file.changed = (
+            self.served_frame != self.building_frame or self.served.get(page_file.src_uri) != digest
+        )
+        return page_file.changed
+
+    def mark_incident(
+        self,
+        page_file: File,
+        facts: IncidentFacts,
+        renderer: Renderer,
+        markdown: Callable[[], str],
+    ) -> None:
+        """Mark an incident's page: unchanged when what it shows is the same as in the last
+        build, else made now (``markdown()``) and compared by its markdown."""
+        if not self.active:
+            return
+        assert isinstance(page_file, MarkedFile)
+        src = page_file.src_uri
+        inputs = renderer.incident_inputs(facts)
+        self.building_inputs[src] = inputs
+        if self.same_project and src in self.served and self.served_inputs.get(src) == inputs:
+            self.building[src] = self.served[src]
+            page_file.changed = False
+            return
+        text = markdown()
+        if self.mark(page_file, text):
+            self.pending[src] = text
+
+    def mark_hand_written_pages(
+        self, files: Files, renderer: Renderer, user_indexes: Collection[str]
+    ) -> Files:
+        """The hand-written pages, as :class:`MarkedFile`: a catalogue page changed when its
+        generated sections did, any other page whenever any page changed (it may show numbers
+        through the macros, and Material's tags listing must read every page with tags)."""
+        if not self.active:
+            return files
+        sections: dict[str, str] = {}
+        for page_file in files.documentation_pages():
+            if page_file.generated_by is not None:
+                continue
+            key = "section:" + page_file.src_uri
+            if self.same_model and key in self.served:
+                self.building[key] = self.served[key]
+                continue
+            section = renderer.catalogue_section(page_file.src_uri, user_indexes)
+            if section is not None:
+                sections[page_file.src_uri] = section
+                self.building[key] = _digest(section)
+        any_change = (
+            self.served_frame != self.building_frame
+            or self.served.keys() != self.building.keys()
+            or any(self.served.get(src) != digest for src, digest in self.building.items())
+        )
+        result = []
+        for page_file in files:
+            if page_file.generated_by is None and page_file.is_documentation_page():
+                src = page_file.src_uri
+                key = "section:" + src
+                marked = MarkedFile(
+                    page_file.src_path,
+                    page_file.src_dir,
+                    page_file.dest_dir,
+                    page_file.use_directory_urls,
+                    dest_uri=page_file.dest_uri,
+                    inclusion=page_file.inclusion,
+                )
+                if key in self.building:
+                    marked.changed = (
+                        self.served_frame != self.building_frame
+                        or self.served.get(key) != self.building[key]
+                    )
+                else:
+                    marked.changed = any_change
+                if marked.changed and src in sections:
+                    self.sections[src] = sections[src]
+                page_file = marked
+            result.append(page_file)
+        return Files(result)
+
+    def finish(self, files: Files | None, site_dir: str) -> None:
+        """The build succeeded (``on_post_build``): keep what it made for the next one, and
+        remove the built pages of deleted or renamed sources, which a fresh build has not."""
+        if self.active and files is not None:
+            pages = {f.src_uri: f.abs_dest_path for f in files.documentation_pages()}
+            for src in self.built_pages.keys() - pages.keys():
+                _remove_built_page(self.built_pages[src], site_dir)
+            self.built_pages = pages
+            self.served, self.served_frame = self.building, self.building_frame
+            self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
+            self.served_model = self.building_model
+            self.served_index_pages = self.building_index_pages
+        self._begin_build()
+
+
+def _mtime(path: str | None) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns if path else None
+    except OSError:
+        return None
+
+
+def _remove_built_page(path: str, site_dir: str) -> None:
+    """Remove a built page and the folders it leaves empty, inside ``site_dir`` only."""
+    site = Path(site_dir).resolve()
+    page = Path(path).resolve()
+    if not page.is_relative_to(site):
+        return
+    page.unlink(missing_ok=True)
+    folder = page.parent
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
