@@ -19,6 +19,7 @@ Amsterdam (not after it: up to date), the day after it in UTC (stale).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -39,6 +40,7 @@ from conftest import (
     visible_text,
 )
 from incident_loop.config import read_project_config
+from incident_loop.core.diff import checkout
 from incident_loop.core.gitdates import last_commits
 from incident_loop.core.project import check_project
 from incident_loop.core.records import Review
@@ -313,6 +315,27 @@ def test_a_shallow_clone_dates_only_what_its_history_reaches(repo: Path, tmp_pat
     # Depth 3: incident, steps, and site (where it is cut off): steps has its parent, its date holds.
     git(tmp_path, "clone", "-q", "--depth", "3", repo.as_uri(), "depth3")
     assert reviews(tmp_path / "depth3") == {"label-failover": Review(dt.date(2026, 3, 29), "git")}
+
+
+# --------------------------------------------------------------------------- revisions
+
+
+def test_a_revision_is_dated_by_its_own_history(repo: Path, tmp_path: Path) -> None:
+    # HEAD~1 is "site": the runbook as it was then was last changed by "base" (2026-01-05).
+    folder, revision = checkout(repo, "HEAD~1", tmp_path / "old")
+    config = dataclasses.replace(read_project_config(folder), revision=revision)
+    result = check_project(config)
+    assert [d.text() for d in result.diagnostics] == []
+    assert result.project.reviews == {"label-failover": Review(dt.date(2026, 1, 5), "git")}
+
+
+def test_diff_and_summary_read_revisions_with_git_dated_runbooks(repo: Path) -> None:
+    # The copies git archive makes are no repository; without their history each revision
+    # would have an error and the diff would refuse to compare them.
+    result = run_cli("diff", "HEAD~2", "--root", str(repo))
+    assert result.exit_code == 0, result.output
+    result = run_cli("diff", "HEAD~2", "HEAD", "--root", str(repo))
+    assert result.exit_code == 0, result.output
 
 
 # --------------------------------------------------------------------------- one git log
