@@ -20,7 +20,7 @@ from .analyse import (
     overdue_first,
 )
 from .records import Project, Review
-from .rules import local_date
+from .rules import local_date, used_after_review
 
 
 @dataclass
@@ -103,7 +103,9 @@ def build_catalogue(project: Project, analysis: Analysis) -> CatalogueIndex:
     for slug in project.runbooks:
         used = by_runbook.get(slug, [])
         review = project.reviews[slug]
-        after = [f for f in used if local_date(f.record.incident.started_at, zone) > review.date]
+        after = [
+            f for f in used if used_after_review(f.record.incident.started_at, review.date, zone)
+        ]
         runbooks[slug] = RunbookStats(review, incidents=used, after_review=after)
     runbooks_by_partner: dict[str, list[str]] = defaultdict(list)
     for slug, entry in sorted(project.runbooks.items()):
