@@ -61,10 +61,14 @@ def last_commits(folder: Path, names: Iterable[str], revision: str | None = None
     result = LastCommits()
     if not wanted:
         return result
+    # Whatever the user's configuration: no signature lines in the output, and every file of
+    # the folder under its own name (``log.follow`` tracks a single file across renames).
     command = [
         "git",
         "-c",
         "log.showSignature=false",
+        "-c",
+        "log.follow=false",
         "log",
         "--no-renames",
         "--relative",  # file names relative to ``folder``, and only those in it
