@@ -276,6 +276,21 @@ def test_init_workflows_match_the_github_workflow_schema(tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_init_workflows_check_out_the_whole_history(tmp_path: Path) -> None:
+    # A runbook without `reviewed` is dated by its last commit: a clone of one commit cannot
+    # tell it (the pull request's summary also compares with the base branch).
+    root = _init_repository(tmp_path)
+    for name in ("pr.yml", "publish.yml"):
+        workflow = yaml.safe_load((root / ".github/workflows" / name).read_text())
+        checkouts = [
+            step
+            for job in workflow["jobs"].values()
+            for step in job.get("steps", [])
+            if str(step.get("uses", "")).startswith("actions/checkout@")
+        ]
+        assert checkouts and all(s["with"]["fetch-depth"] == 0 for s in checkouts), name
+
+
 def test_init_workflows_run_in_a_repository_with_only_requirements_and_mkdocs_yml(
     tmp_path: Path,
 ) -> None:

@@ -124,13 +124,13 @@ def test_integrations_and_sites_indexes(site: Path) -> None:
 
 
 def test_runbook_goes_stale_exactly_when_used_after_review(site: Path) -> None:
-    # Runbook | Owner | Last reviewed | Failure modes | Used by (newest first) | Review:
+    # Runbook | Owner | Last review | Failure modes | Used by (newest first) | Review:
     # label-failover reviewed 2026-02-01, used by 002 on 2026-02-15, after it: stale;
     # webhook-recovery reviewed 2026-06-01, after its one use (004, 2026-05-01): up to date.
     rows = _rows((site / "runbooks/index.html").read_text())
     assert rows == [
-        "Carrier label failover team-carriers 2026-02-01 Label API timeouts INC-2026-002 , INC-2026-001 ⚠ stale",
-        "Webhook recovery team-shops 2026-06-01 Webhook gaps INC-2026-004 up to date",
+        "Carrier label failover team-carriers reviewed 2026-02-01 Label API timeouts INC-2026-002 , INC-2026-001 ⚠ stale",
+        "Webhook recovery team-shops reviewed 2026-06-01 Webhook gaps INC-2026-004 up to date",
     ]
     page = visible_text((site / "runbooks/label-failover/index.html").read_text())
     assert "1 incident used it after that review: INC-2026-002 ." in page

@@ -969,3 +969,18 @@ def test_headline_action_metrics(minimal: Path) -> None:
         "INC-2026-001-A1",  # overdue first
         "INC-2026-002-A1",
     ]
+
+
+# ---------------------------------------------------------------------------- stale runbooks
+
+
+def test_a_runbook_is_stale_when_used_after_the_day_of_its_last_review() -> None:
+    # Reviewed (or last changed) on 2026-03-29. 2026-03-29T23:30:00Z is the 29th in UTC and
+    # 2026-03-30T01:30:00+02:00 in Amsterdam (summer time since 01:00Z on the 29th).
+    late_on_the_29th = dt.datetime(2026, 3, 29, 23, 30, tzinfo=UTC)
+    assert not rules.used_after_review(late_on_the_29th, dt.date(2026, 3, 29), UTC)
+    assert rules.used_after_review(late_on_the_29th, dt.date(2026, 3, 29), AMSTERDAM)
+    # A start on the review day itself, at its first minute, is not after it.
+    midnight = dt.datetime(2026, 3, 29, 0, 0, tzinfo=CET)
+    assert not rules.used_after_review(midnight, dt.date(2026, 3, 29), AMSTERDAM)
+    assert rules.used_after_review(midnight, dt.date(2026, 3, 28), AMSTERDAM)

@@ -19,8 +19,8 @@ from .analyse import (
     impact_totals,
     overdue_first,
 )
-from .records import Project
-from .rules import local_date
+from .records import Project, Review
+from .rules import local_date, used_after_review
 
 
 @dataclass
@@ -60,8 +60,10 @@ class EntryStats:
 
 @dataclass
 class RunbookStats:
+    #: Its last review: the ``reviewed`` date, or when git last changed the file.
+    review: Review
     incidents: list[IncidentFacts] = field(default_factory=list)  # newest first
-    #: Incidents that used the runbook and started after its ``reviewed`` date.
+    #: Incidents that used the runbook and started after the day of its last review.
     after_review: list[IncidentFacts] = field(default_factory=list)
 
     @property
@@ -98,11 +100,13 @@ def build_catalogue(project: Project, analysis: Analysis) -> CatalogueIndex:
     }
     sites = {slug: _entry(by_site.get(slug, []), analysis, None, zone) for slug in project.sites}
     runbooks = {}
-    for slug, entry in project.runbooks.items():
+    for slug in project.runbooks:
         used = by_runbook.get(slug, [])
-        reviewed = entry.data.reviewed
-        after = [f for f in used if local_date(f.record.incident.started_at, zone) > reviewed]
-        runbooks[slug] = RunbookStats(incidents=used, after_review=after)
+        review = project.reviews[slug]
+        after = [
+            f for f in used if used_after_review(f.record.incident.started_at, review.date, zone)
+        ]
+        runbooks[slug] = RunbookStats(review, incidents=used, after_review=after)
     runbooks_by_partner: dict[str, list[str]] = defaultdict(list)
     for slug, entry in sorted(project.runbooks.items()):
         for partner in entry.data.partners:

@@ -12,6 +12,7 @@ from its ``mkdocs.yml``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import subprocess
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from .analyse import Analysis, ranked_open_actions
 from .project import check_project
-from .settings import ProjectConfig
+from .settings import GitRevision, ProjectConfig
 
 FORMATS = ("text", "markdown", "json")
 WORKING_TREE = "working tree"
@@ -106,9 +107,10 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         raise DiffError(f"cannot run git ({exc.strerror or exc}); install git") from None
 
 
-def checkout(root: Path, revision: str, dest: Path) -> Path:
+def checkout(root: Path, revision: str, dest: Path) -> tuple[Path, GitRevision]:
     """The project at ``root`` as it was at ``revision``, extracted below ``dest``; returns the
-    project's folder there (the project may lie in a subfolder of its repository)."""
+    project's folder there (the project may lie in a subfolder of its repository), and where
+    git keeps the history of that copy (the dates of runbooks without ``reviewed``)."""
     prefix = _git(root, "rev-parse", "--show-prefix")
     if prefix.returncode != 0:
         raise DiffError(
@@ -132,13 +134,18 @@ def checkout(root: Path, revision: str, dest: Path) -> Path:
             tar.extractall(dest, filter="data")
         else:  # pragma: no cover - the archive comes from the user's own repository
             tar.extractall(dest)
-    return dest
+    return dest, GitRevision(root, commit)
 
 
-def _analysis(folder: Path, label: str, load: Callable[[Path], ProjectConfig]) -> Analysis:
+def _analysis(
+    folder: Path,
+    label: str,
+    load: Callable[[Path], ProjectConfig],
+    revision: GitRevision | None = None,
+) -> Analysis:
     if not (folder / "mkdocs.yml").is_file():
         raise DiffError(f"{label} has no mkdocs.yml in the project folder; nothing to compare")
-    result = check_project(load(folder))
+    result = check_project(dataclasses.replace(load(folder), revision=revision))
     if result.has_errors:
         errors = sum(1 for d in result.diagnostics if d.level == "error")
         raise DiffError(
@@ -158,12 +165,13 @@ def learning_diff(
     """Compare the project at ``root`` between two git revisions (``new_revision`` ``None``:
     the working tree)."""
     with tempfile.TemporaryDirectory(prefix="incident-loop-diff-") as temp:
-        old = _analysis(checkout(root, old_revision, Path(temp) / "old"), old_revision, load)
+        folder, revision = checkout(root, old_revision, Path(temp) / "old")
+        old = _analysis(folder, old_revision, load, revision)
         if new_revision is None:
             new = _analysis(root, WORKING_TREE, load)
         else:
-            folder = checkout(root, new_revision, Path(temp) / "new")
-            new = _analysis(folder, new_revision, load)
+            folder, revision = checkout(root, new_revision, Path(temp) / "new")
+            new = _analysis(folder, new_revision, load, revision)
     return compare(old, new, old_revision, new_revision or WORKING_TREE)
 
 

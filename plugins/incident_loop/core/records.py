@@ -450,7 +450,9 @@ class Runbook:
 
     title: Text
     owner: Text
-    reviewed: Date
+    #: Without it, the runbook counts as reviewed when git last changed its file (see
+    #: :class:`Review`).
+    reviewed: Date | None = None
     failure_modes: TextList = ()
     partners: TextList = ()
 
@@ -486,6 +488,19 @@ PAGE_KEYS = frozenset(
 
 
 # --------------------------------------------------------------------------- a project
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Review:
+    """When a runbook was last reviewed, and what says so.
+
+    ``front matter``: its ``reviewed`` date. ``git``: without one, the day (in the plugin's
+    ``timezone``) of the last commit that changed its file, so that editing a runbook is
+    reviewing it. ``new``: a file no commit has yet counts as reviewed today.
+    """
+
+    date: dt.date
+    source: Literal["front matter", "git", "new"]
 
 
 @dataclasses.dataclass(slots=True)
@@ -537,6 +552,8 @@ class Project:
     partners: dict[str, CatalogueEntry[Partner]] = dataclasses.field(default_factory=dict)
     sites: dict[str, CatalogueEntry[Site]] = dataclasses.field(default_factory=dict)
     runbooks: dict[str, CatalogueEntry[Runbook]] = dataclasses.field(default_factory=dict)
+    #: The review of every runbook in :attr:`runbooks`.
+    reviews: dict[str, Review] = dataclasses.field(default_factory=dict)
     diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
     #: Slugs of every catalogue page and failure mode that exists, valid or not: a reference to
     #: a page with a broken front matter is not reported a second time.

@@ -744,6 +744,16 @@ def shows_peak_panel(upcoming: PeakOccurrence, today: dt.date) -> bool:
     return upcoming.start - dt.timedelta(days=PEAK_PANEL_DAYS) <= today <= upcoming.end
 
 
+# --------------------------------------------------------------------------- stale runbooks
+
+
+def used_after_review(started_at: dt.datetime, last_review: dt.date, zone: dt.tzinfo) -> bool:
+    """SPEC section 6, runbooks: an incident that used a runbook makes it stale when it started
+    after the day of the runbook's last review (its ``reviewed`` date, or the day git last
+    changed it), in the plugin's ``timezone``; a start on the review day itself does not."""
+    return local_date(started_at, zone) > last_review
+
+
 # --------------------------------------------------------------------------- links
 
 #: SPEC section 3.1 (``links``) and section 10 (safety): the only schemes a link may have.

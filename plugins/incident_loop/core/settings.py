@@ -147,6 +147,16 @@ class ProjectPaths:
 
 
 @dataclass(frozen=True)
+class GitRevision:
+    """Where git finds the history of a project that was copied out of a revision
+    (``incident-loop diff`` reads each revision with ``git archive``): the project's folder in
+    its repository, and the commit."""
+
+    root: Path
+    commit: str
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     settings: Settings
     paths: ProjectPaths
@@ -154,3 +164,6 @@ class ProjectConfig:
     edit_uri: str | None = None
     site_url: str | None = None
     use_directory_urls: bool = True
+    #: Set for a copy of a revision; ``None``: the project is its own work tree, and git dates
+    #: its files up to ``HEAD``.
+    revision: GitRevision | None = None

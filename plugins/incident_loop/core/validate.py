@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
+from .gitdates import last_commits
 from .links import LinkResolver, broken_link_message, relative_links
 from .records import (
     PAGE_KEYS,
@@ -34,6 +35,7 @@ from .records import (
     ModelT,
     Partner,
     Project,
+    Review,
     Runbook,
     Scope,
     Site,
@@ -250,10 +252,11 @@ def load_project(config: ProjectConfig, cache: SourceCache | None = None) -> Pro
     project.partners = _load_catalogue(project, paths.integrations_dir, Partner, "partner")
     project.sites = _load_catalogue(project, paths.sites_dir, Site, "site")
     project.runbooks = _load_catalogue(project, paths.runbooks_dir, Runbook, "runbook")
+    today = settings.current_date()
+    _review_runbooks(project, today)
 
     seen = _SeenIncidents(examples=_project_examples(project))
     context = {"zone": settings.zone if settings.timezone else None}
-    today = settings.current_date()
     if paths.incidents_dir.is_dir():
         for path, refusal in find_markdown(paths.incidents_dir, paths.root, skip=NOT_INCIDENTS):
             rel = paths.relative(path)
@@ -483,6 +486,49 @@ def _load_catalogue(
             continue
         result[path.stem] = CatalogueEntry(path.stem, entry, source)
     return result
+
+
+def _review_runbooks(project: Project, today: dt.date) -> None:
+    """Date the last review of every runbook: its ``reviewed``, else the day git last changed
+    its file, else, for a file not committed yet, today (see :class:`Review`).
+
+    A runbook git cannot date (no repository, no git, a shallow clone) needs ``reviewed``: it
+    is an error, and the runbook is left out like any page with a wrong front matter.
+    """
+    undated = []
+    for slug, entry in project.runbooks.items():
+        if entry.data.reviewed is not None:
+            project.reviews[slug] = Review(entry.data.reviewed, "front matter")
+        else:
+            undated.append(entry)
+    if not undated:
+        return
+    config = project.config
+    folder = config.paths.runbooks_dir
+    revision = None
+    if config.revision is not None:  # a copy of a revision: ask its repository
+        folder = config.revision.root / config.paths.relative(folder)
+        revision = config.revision.commit
+    commits = last_commits(folder, (Path(e.source.path).name for e in undated), revision)
+    zone = project.settings.zone
+    for entry in undated:
+        name = Path(entry.source.path).name
+        if name in commits.dates:
+            project.reviews[entry.slug] = Review(local_date(commits.dates[name], zone), "git")
+        elif name in commits.unknown:
+            problem = commits.unknown[name]
+            project.diagnostics.append(
+                entry.source.error(
+                    ("reviewed",),
+                    f"is missing, and git has no date for this file: {problem.reason}; add "
+                    f"`reviewed: YYYY-MM-DD` (the day the runbook was last checked) or "
+                    f"{problem.fix}",
+                    line=entry.source.line(()),
+                )
+            )
+            del project.runbooks[entry.slug]
+        else:
+            project.reviews[entry.slug] = Review(today, "new")
 
 
 # --------------------------------------------------------------------------- incidents

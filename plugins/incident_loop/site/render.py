@@ -385,6 +385,7 @@ class Renderer:
             tuple((slug, entry.data) for slug, entry in project.partners.items()),
             tuple((slug, entry.data) for slug, entry in project.sites.items()),
             tuple((slug, entry.data) for slug, entry in project.runbooks.items()),
+            tuple(project.reviews.items()),
             tuple(project.failure_modes.items()),
             tuple(
                 (
