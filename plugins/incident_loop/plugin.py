@@ -50,8 +50,7 @@ from .site.render import (
     meta_title,
     problems_script,
 )
-from .site.reportform import NEW_SRC
-from .site.urls import CATALOGUE_KINDS, PEAK_SRC, Urls, incident_src
+from .site.urls import CATALOGUE_KINDS, Urls, incident_src
 
 log = get_plugin_logger("incident-loop")
 
@@ -185,10 +184,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         for page in index_pages:
             # A `nav:` written before the form and the peak page existed does not list them: no
             # "not in the nav" warning for them then (`omitted_files: warn` makes that fail
-            # --strict); a nav that lists one shows it, and without a `nav:` they are in the
-            # automatic one.
-            optional = page.src in (NEW_SRC, PEAK_SRC) and config.nav is not None
-            inclusion = InclusionLevel.NOT_IN_NAV if optional else InclusionLevel.UNDEFINED
+            # --strict); without a `nav:` they are in the automatic one. Later pages of the
+            # log, register and backlog are reached from their first page, never from the nav.
+            hidden = page.nav == "never" or (page.nav == "optional" and config.nav is not None)
+            inclusion = InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED
             page_file = MarkedFile.generated(
                 config, page.src, content=page.content, inclusion=inclusion
             )

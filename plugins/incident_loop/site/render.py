@@ -141,13 +141,23 @@ class Pager:
     def page_src(self, number: int) -> str:
         return paged_src(self.src, number)
 
+    @property
+    def nav(self) -> str:
+        """The first page is the index the navigation lists; the others are reached from it."""
+        return "listed" if self.number == 1 else "never"
+
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """An index page the plugin adds to the site: its markdown with its front matter."""
+    """An index page the plugin adds to the site: its markdown with its front matter, and
+    whether the navigation lists it: ``listed`` like any page; ``optional`` for pages that a
+    ``nav:`` written before they existed may leave out (the form, the peak page) without a
+    warning; ``never`` for the second and later pages of a paginated index, which the first
+    page links to."""
 
     src: str
     content: str
+    nav: str = "listed"
 
 
 class View:
@@ -281,10 +291,12 @@ class Renderer:
     def catalogue_src(self, kind: str, slug: str) -> str:
         return catalogue_src(self.folders[kind], slug)
 
-    def _page(self, src: str, template: str, meta: dict[str, Any], **context: Any) -> GeneratedPage:
+    def _page(
+        self, src: str, template: str, meta: dict[str, Any], nav: str = "listed", **context: Any
+    ) -> GeneratedPage:
         meta = {"render_macros": False, **meta, "title": meta_title(meta["title"])}
         body = self.render(template, src, **context)
-        return GeneratedPage(src, front_matter(meta) + body)
+        return GeneratedPage(src, front_matter(meta) + body, nav)
 
     # ------------------------------------------------------------------ incidents
 
@@ -452,6 +464,7 @@ class Renderer:
             pager.page_src(number),
             "incident_log.md.j2",
             {"title": _paged_title("Incident log", pager), "hide": WIDE},
+            nav=pager.nav,
             pager=pager,
             rows=rows,
             facets=options,
@@ -538,6 +551,7 @@ class Renderer:
             pager.page_src(number),
             "actions.md.j2",
             {"title": _paged_title("Action register", pager), "hide": WIDE},
+            nav=pager.nav,
             pager=pager,
             actions=actions,
             rows=pager.slice(actions),
@@ -578,6 +592,7 @@ class Renderer:
             pager.page_src(number),
             "backlog.md.j2",
             {"title": _paged_title("Backlog candidates", pager), "hide": WIDE},
+            nav=pager.nav,
             pager=pager,
             qualifying=recent,
             older_qualifying=len(qualifying) - len(recent),
@@ -630,7 +645,7 @@ class Renderer:
             months=impact_by_month(analysis),
             total=impact_totals(analysis.incidents.values()),
         )
-        return GeneratedPage(page.src, page.content.rstrip("\n") + "\n\n" + impact)
+        return GeneratedPage(page.src, page.content.rstrip("\n") + "\n\n" + impact, page.nav)
 
     def report_page(self) -> GeneratedPage:
         """``new/``: the form that writes a new incident file for a pull request."""
@@ -642,6 +657,7 @@ class Renderer:
             NEW_SRC,
             "report_form.md.j2",
             {"title": "Report an incident", "hide": ["toc"], "search": {"exclude": True}},
+            nav="optional",
             data=form_data(
                 project, self.analysis.today, project.config.repo_url, project.config.edit_uri
             ),
@@ -660,6 +676,7 @@ class Renderer:
             PEAK_SRC,
             "peak.md.j2",
             {"title": "Peak readiness"},
+            nav="optional",
             peaks=self.model.peaks,
             today=self.model.analysis.today,
         )
