@@ -26,7 +26,11 @@ and, for the full pages only:
 - linear growth: (incident-loop build time / L) / (build time / S) <= 1.2;
 - ``incident-loop check`` at L / pure-Python PyYAML parsing of the front matters at L <= 0.5;
 - serve at S: edit one incident under ``mkdocs serve``, time until its page is served with the new
-  content, / baseline build at S <= 1.5.
+  content, / baseline build at S <= 1.5;
+- ``mkdocs serve --dirty`` at S and at L (``serve_latency.py``, after the other measurements, on
+  the same projects): the median seconds from an edit's write to its text being served, over
+  ``--repeats`` edits of each kind (title, body, new incident, partner page), <= 2 at S and <= 5
+  at L (issue 19's targets, in seconds: the preview a writer waits for).
 
 Timing assertions never go into the test suite: this script is the only place they live.
 """
@@ -59,6 +63,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+import serve_latency  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -518,6 +523,33 @@ def _full_only(t: dict[str, Task], small: int, large: int) -> list[Target]:
     return out
 
 
+#: Issue 19: an edit under ``mkdocs serve --dirty`` is visible within these seconds at S and L.
+DIRTY_LIMITS = (2.0, 5.0)
+
+
+def _dirty_kinds(samples: dict[str, list[float]]) -> list[str]:
+    return [f"{kind} {statistics.median(s):.2f}" for kind, s in samples.items() if s]
+
+
+def dirty_targets(dirty: dict[int, dict[str, list[float]]], small: int, large: int) -> list[Target]:
+    """Edit-to-visible under ``mkdocs serve --dirty``, in seconds (see the module's help)."""
+    results = []
+    for n, limit in zip((small, large), DIRTY_LIMITS, strict=True):
+        samples = dirty.get(n)
+        if samples is None:
+            continue
+        every = [s for kind in samples.values() for s in kind]
+        results.append(
+            Target(
+                f"serve --dirty edit -> visible, N={n} (median s)",
+                statistics.median(every) if every else None,
+                limit,
+                ", ".join(_dirty_kinds(samples)),
+            )
+        )
+    return results
+
+
 def _cpu_note(a: Task, b: Task) -> str:
     ratio = _paired(a, b, 2)
     return f" (CPU {ratio:.2f})" if ratio is not None else ""
@@ -662,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     (work / "logs").mkdir(exist_ok=True)
     tasks: dict[str, Task] = {}
+    dirty: dict[int, dict[str, list[float]]] = {}
     try:
         if not args.no_snapshot:
             snapshot(work / "src")
@@ -756,6 +789,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nN={group[0].n}: {len(group)} measurements x {args.repeats}, interleaved")
             run_rounds(group, args.repeats, work)
             tasks.update({t.key: t for t in group})
+        if "serve" not in skip:
+            for n in dict.fromkeys(sizes):
+                print(f"\nN={n}: mkdocs serve --dirty, {args.repeats} edits of each kind")
+                project = roots["full", n]["incident-loop"]
+                dirty[n] = serve_latency.measure(
+                    n, args.repeats, args.timeout, None, project=project, env=ENV
+                )
     except BenchError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 2
@@ -786,7 +826,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         if task.error:
             print(f"{task.label:<{LABEL}} {task.n:>6}  error: {task.error.splitlines()[0]}")
-    results = targets(tasks, small, large)
+    results = targets(tasks, small, large) + dirty_targets(dirty, small, large)
+    if dirty:
+        print("\nmkdocs serve --dirty: median seconds from the write to the new text served")
+        for n, samples in dirty.items():
+            print(f"  N={n}: " + ", ".join(_dirty_kinds(samples)))
     print(
         f"\n{'target':<54} {'measured':>8}  {'limit':<8} {'result':<24} detail"
         "\n(measured: the median of the per-round ratios, except linear growth, which compares"

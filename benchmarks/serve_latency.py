@@ -81,9 +81,9 @@ class Server:
             time.sleep(seconds)
 
 
-def start(project: Path) -> Server:
+def start(project: Path, env: dict[str, str] | None = None) -> Server:
     port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**(env or os.environ), "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload"]
         + ["-a", f"127.0.0.1:{port}"],
@@ -147,17 +147,29 @@ def edit(project: Path, kind: str, index: int, files: list[Path]) -> tuple[Path,
     return path, f"incidents/{incident_id}/", text + "\0" + token
 
 
-def measure(n: int, edits: int, timeout: float, keep: Path | None) -> dict[str, list[float]]:
-    work = Path(tempfile.mkdtemp(prefix=f"serve-latency-{n}-", dir=keep))
-    project = work / "project"
-    subprocess.run(
-        [sys.executable, str(HERE / "generate.py"), str(n), str(project), "--no-baseline"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+def measure(
+    n: int,
+    edits: int,
+    timeout: float,
+    keep: Path | None,
+    *,
+    project: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, list[float]]:
+    """The samples of each kind of edit at ``n`` incidents. ``project`` is a project made by
+    ``generate.py`` to edit (``run.py`` passes its own, after its other measurements); ``env``
+    the environment of ``mkdocs serve`` (``run.py``'s points at its copy of the plugin)."""
+    if project is None:
+        work = Path(tempfile.mkdtemp(prefix=f"serve-latency-{n}-", dir=keep))
+        project = work / "project"
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), str(n), str(project), "--no-baseline"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     files = sorted((project / "incidents").rglob("*.md"))
     started = time.monotonic()
-    server = start(project)
+    server = start(project, env)
     samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
     try:
         server.wait_for("incidents/", "</html>", timeout)
