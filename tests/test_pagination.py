@@ -67,3 +67,22 @@ def test_later_pages_are_reached_from_the_first_not_from_the_nav(
         links = _nav_links((site / page).read_text(encoding="utf-8"))
         assert links, f"no navigation on {page}"
         assert not [link for link in links if "page/" in link], f"{page}: {links}"
+
+
+def test_long_lists_of_a_partner_page_show_the_newest_rows(
+    minimal: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lists of two rows: the partner DHL has the five incidents; its page shows the two newest
+    and says where the others are."""
+    monkeypatch.setattr(render, "LIST_ROWS", 2)
+    _five_incidents(minimal)
+    site = build_site(minimal)
+    page = visible_text((site / "integrations/dhl/index.html").read_text(encoding="utf-8"))
+    start = page.rindex("Incident history")  # the heading, after the table of contents
+    history = page[start : page.index("Open actions", start)]
+    assert "INC-2026-005" in history and "INC-2026-004" in history
+    assert "INC-2026-003" not in history and "INC-2026-001" not in history
+    assert (
+        "The newest 2 of 5 incidents; the incident log has every one, and api/incidents.json "
+        "lists each with its partners and sites." in history
+    )

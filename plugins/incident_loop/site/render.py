@@ -88,6 +88,10 @@ WIDE = ["navigation", "toc"]
 QUALIFYING_DAYS = 365
 #: The backlog's first page ranks this many actions by value per effort; api/actions.json has all.
 BY_VALUE_SHOWN = 100
+#: The most rows a list of a catalogue or peak page shows (incident history, open actions,
+#: earlier peaks' incidents and actions); the rest are in the log, the register and ``api/``,
+#: so that a partner's or site's page stays well under 1 MB at 5,000 incidents.
+LIST_ROWS = 200
 
 _INDEX_TITLES = {"integrations": "Integrations", "sites": "Warehouse sites", "runbooks": "Runbooks"}
 
@@ -508,6 +512,7 @@ class Renderer:
                 entry=project.partners[slug].data,
                 stats=catalogue.partners[slug],
                 runbooks=list(dict.fromkeys(runbooks)),
+                list_rows=LIST_ROWS,
             )
         if self.catalogue_src("sites", slug) == src and slug in project.sites:
             return self.render(
@@ -516,6 +521,7 @@ class Renderer:
                 slug=slug,
                 entry=project.sites[slug].data,
                 stats=catalogue.sites[slug],
+                list_rows=LIST_ROWS,
             )
         if self.catalogue_src("runbooks", slug) == src and slug in project.runbooks:
             return self.render(
@@ -678,6 +684,7 @@ class Renderer:
             {"title": "Peak readiness"},
             nav="optional",
             peaks=self.model.peaks,
+            list_rows=LIST_ROWS,
             today=self.model.analysis.today,
         )
 
