@@ -13,11 +13,8 @@ Without Chromium or Playwright the test fails (it does not skip): CI installs bo
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import EPOCH_2026_11_27, REPO, build_site
+from conftest import EPOCH_2026_11_27, REPO, build_site, serve_directory
 from incident_loop.core.yamlio import load_plain_yaml
 
 CHROMIUM = "/usr/bin/chromium"
@@ -77,24 +74,11 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(sample: Path) -> Iterator[str]:
     """The built site on 127.0.0.1 and a free port; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(sample / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve_directory(sample / "site") as url:
+        yield url
 
 
 def _incidents(root: Path) -> dict[str, tuple[dict[str, Any], str]]:

@@ -12,20 +12,16 @@ incidents. Screenshots of the first screen of every page go to ``test-artifacts/
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _playwright
 
-from conftest import EPOCH_2026_11_27, REPO, build_site, sample_copy
+from conftest import EPOCH_2026_11_27, REPO, build_site, sample_copy, serve_directory
 
 SHOTS = REPO / "test-artifacts" / "layout"
 PAGES = {"home": "", "log": "incidents/", "register": "actions/", "backlog": "backlog/"}
@@ -33,24 +29,6 @@ PAGES = {"home": "", "log": "incidents/", "register": "actions/", "backlog": "ba
 DENSE = {"log": ".il-log table", "register": ".il-register table", "backlog": ".il-backlog table"}
 ONE_MB = 1_000_000
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def _serve(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -130,44 +108,37 @@ def _walk(site: Path, name: str) -> list[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {SHOTS}")
     problems: list[str] = []
-    server = _serve(site)
-    base = next(server)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                for size, (width, height) in SIZES.items():
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height}, color_scheme="light"
-                    )
-                    page = context.new_page()
-                    page.set_default_timeout(30_000)
-                    for label, path in PAGES.items():
-                        page.goto(base + path)
-                        page.wait_for_load_state("networkidle")
-                        page.screenshot(path=SHOTS / f"{name}-{width}-{label}.png")
-                        where = f"{name} {label} at {width}x{height}"
-                        problems += [f"{where}: {p}" for p in page.evaluate(_LAYOUT_PROBLEMS)]
-                        if size == "laptop" and label in DENSE:
-                            rows = page.evaluate(_ROWS, DENSE[label])
-                            heights = rows["heights"]
-                            assert heights, f"{where}: the table has no rows"
-                            if max(heights) > 1.5 * min(heights):
-                                problems.append(
-                                    f"{where}: rows of {min(heights):.0f} to {max(heights):.0f} px"
-                                    " tall: a row takes more than one line"
-                                )
-                            if rows["right"] > rows["edge"]:
-                                problems.append(f"{where}: the table scrolls sideways at 1280 px")
-                        if size == "laptop" and label == "home":
-                            problems += [
-                                f"{where}: {p}" for p in page.evaluate(_FIRST_SCREEN, height)
-                            ]
-                    context.close()
-            finally:
-                browser.close()
-    finally:
-        next(server, None)
+    with serve_directory(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for size, (width, height) in SIZES.items():
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, color_scheme="light"
+                )
+                page = context.new_page()
+                page.set_default_timeout(30_000)
+                for label, path in PAGES.items():
+                    page.goto(base + path)
+                    page.wait_for_load_state("networkidle")
+                    page.screenshot(path=SHOTS / f"{name}-{width}-{label}.png")
+                    where = f"{name} {label} at {width}x{height}"
+                    problems += [f"{where}: {p}" for p in page.evaluate(_LAYOUT_PROBLEMS)]
+                    if size == "laptop" and label in DENSE:
+                        rows = page.evaluate(_ROWS, DENSE[label])
+                        heights = rows["heights"]
+                        assert heights, f"{where}: the table has no rows"
+                        if max(heights) > 1.5 * min(heights):
+                            problems.append(
+                                f"{where}: rows of {min(heights):.0f} to {max(heights):.0f} px"
+                                " tall: a row takes more than one line"
+                            )
+                        if rows["right"] > rows["edge"]:
+                            problems.append(f"{where}: the table scrolls sideways at 1280 px")
+                    if size == "laptop" and label == "home":
+                        problems += [f"{where}: {p}" for p in page.evaluate(_FIRST_SCREEN, height)]
+                context.close()
+        finally:
+            browser.close()
     return problems
 
 

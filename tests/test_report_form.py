@@ -8,10 +8,7 @@ carries the path and the text. No request may leave 127.0.0.1.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _playwright, _Quiet
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _playwright
 
-from conftest import FIXTURES, build_site, check_json
+from conftest import FIXTURES, build_site, check_json, serve_directory
 from incident_loop.site.reportform import (
     branch_of,
     form_data,
@@ -112,16 +109,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1781481600")  # 2026-06-15
         build_site(root)
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve_directory(root / "site") as url:
+        yield url
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ The process is always terminated.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -67,15 +68,18 @@ class Server:
         pytest.fail(f"no {what} within {WAIT:.0f} s; the server's log:\n{self.log}")
 
 
-@pytest.fixture
-def server(minimal: Path) -> Iterator[Server]:
+@contextlib.contextmanager
+def mkdocs_serve(root: Path, *options: str) -> Iterator[Server]:
+    """``mkdocs serve`` of ``root`` with ``options`` on a free port, until it answers; stopped
+    on leaving, with its log printed."""
     port = _free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
     env.pop("SOURCE_DATE_EPOCH", None)
     process = subprocess.Popen(
         # --livereload is the default from click 8.4 on, but off with click 8.2.2 to 8.3.x
-        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
-        cwd=minimal,
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"]
+        + list(options),
+        cwd=root,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -104,6 +108,12 @@ def server(minimal: Path) -> Iterator[Server]:
             process.wait(timeout=10)
         reader.join(timeout=5)
         print(f"\n--- mkdocs serve log ---\n{running.log}")
+
+
+@pytest.fixture
+def server(minimal: Path) -> Iterator[Server]:
+    with mkdocs_serve(minimal) as running:
+        yield running
 
 
 def _rewrite(path: Path, old: str, new: str) -> None:

@@ -10,10 +10,6 @@ Once both files are fixed, the banner is gone and the incident is back.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +17,7 @@ from typing import Any
 
 import pytest
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _playwright
-from test_serve import WAIT, Server, _free_port, _rewrite
+from test_serve import WAIT, Server, _rewrite, mkdocs_serve
 
 from conftest import MINIMAL_INCIDENT, run_cli
 
@@ -30,41 +26,8 @@ PARTNER = "docs/integrations/dhl.md"
 
 @pytest.fixture
 def dirty_server(minimal: Path) -> Iterator[Server]:
-    port = _free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
-    env.pop("SOURCE_DATE_EPOCH", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload"]
-        + ["-a", f"127.0.0.1:{port}"],
-        cwd=minimal,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
-    running = Server(process, f"http://127.0.0.1:{port}/")
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            running.lines.append(line)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        running.wait_for("answer from the server", lambda: running.get("")[0] == 200)
+    with mkdocs_serve(minimal, "--dirty") as running:
         yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        reader.join(timeout=5)
-        print(f"\n--- mkdocs serve log ---\n{running.log}")
 
 
 def _until(page: Any, url: str, condition: Callable[[], bool], what: str) -> None:
