@@ -284,7 +284,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.model is not None and self.renderer is not None:
+        # A dirty rebuild keeps the exports of the last build while what they show is the same.
+        if self.model is not None and self.renderer is not None and not self.rebuilds.same_model:
             if not config.site_url:
                 log.info(f"api/actions.csv: {NO_SITE_URL}")
             site_dir = Path(config.site_dir)

@@ -59,6 +59,8 @@ def relative_links(body: str) -> Iterator[BodyLink]:
     """The links and images of ``body`` that a browser would resolve against the page: not
     those with a scheme (``https:``, ``mailto:``), not ``#anchors``, not absolute paths, and
     none inside code."""
+    if "](" not in body and "]:" not in body:
+        return  # no inline link, image or reference definition at all: most bodies
     offset = 0
     fence: str | None = None
     for number, line in enumerate(body.split("\n"), start=1):
@@ -68,7 +70,7 @@ def relative_links(body: str) -> Iterator[BodyLink]:
                 fence = None
         elif opening:
             fence = opening.group(1)
-        elif not line.startswith(("    ", "\t")):
+        elif ("](" in line or "]:" in line) and not line.startswith(("    ", "\t")):
             visible = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
             found = list(_INLINE.finditer(visible))
             definition = _DEFINITION.match(visible)
