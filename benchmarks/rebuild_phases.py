@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Where the time of one ``mkdocs serve --dirty`` rebuild goes (issue 19).
+
+    python benchmarks/rebuild_phases.py N {title,body,new,partner} [--keep DIR]
+
+Generates a project of N incidents (``generate.py N DIR --no-baseline``), builds it the way
+``mkdocs serve --dirty`` does (one process, the plugins kept, ``dirty=True``), makes one edit of
+the given kind, rebuilds, and prints the wall seconds of the rebuild and of its steps: MkDocs'
+(reading and rendering pages, the theme's templates, search) and the plugin's (the check, the
+site model, the index pages and catalogue sections made to compare them, the exports). Steps
+nest (``on_files`` holds the check), so the rows add up to more than the rebuild. No profiler,
+so the seconds are real ones; run it on an idle machine. Only for reading: nothing is checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SERVE_URL = "http://127.0.0.1:8000/"
+
+seconds: dict[str, float] = collections.defaultdict(float)
+calls: collections.Counter[str] = collections.Counter()
+
+
+def _timed(owner: Any, name: str, label: str) -> None:
+    function: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(function)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds[label] += time.perf_counter() - start
+            calls[label] += 1
+
+    setattr(owner, name, timed)
+
+
+def _instrument() -> None:
+    from material.plugins.search import plugin as search
+    from mkdocs.commands import build
+
+    from incident_loop import dirty, plugin
+    from incident_loop.site import model, render
+
+    for owner, name, label in (
+        (build, "_populate_page", "MkDocs: read and convert pages"),
+        (build, "_build_page", "MkDocs: render pages with the theme"),
+        (build, "_build_theme_template", "MkDocs: 404.html and sitemap.xml"),
+        (search.SearchPlugin, "on_page_context", "search: index pages"),
+        (search.SearchPlugin, "on_post_build", "search: write the index"),
+        (plugin.IncidentLoopPlugin, "on_files", "plugin: on_files"),
+        (plugin, "check_project", "plugin: check_project"),
+        (model.SiteModel, "build", "plugin: SiteModel.build"),
+        (render.Renderer, "index_pages", "plugin: index pages made"),
+        (dirty.DirtyRebuilds, "mark_incident", "plugin: incident pages compared"),
+        (dirty.DirtyRebuilds, "mark_hand_written_pages", "plugin: catalogue sections compared"),
+        (plugin, "write_exports", "plugin: api/ exports"),
+        (plugin, "write_feed", "plugin: feed.xml"),
+    ):
+        _timed(owner, name, label)
+
+
+def _edit(project: Path, kind: str) -> None:
+    if kind == "partner":
+        page = sorted(p for p in (project / "docs/integrations").glob("*.md") if p.stem != "index")
+        page[0].write_text(page[0].read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        return
+    files = sorted((project / "incidents").rglob("*.md"))
+    path = files[len(files) // 3]
+    text = path.read_text(encoding="utf-8")
+    if kind == "title":
+        text = re.sub(r"^title: .*$", "title: An edited title", text, count=1, flags=re.M)
+    elif kind == "body":
+        text += "\nAn edited line.\n"
+    else:  # a new incident: a copy with a new id and without actions
+        front, _, body = text.partition("\n---\n")
+        front = re.sub(r"\nactions:.*", "", front, flags=re.DOTALL)
+        front = re.sub(r"^id: (\S+)-\d+$", r"id: \1-9999", front, count=1, flags=re.M)
+        text, path = front + "\n---\n" + body, path.with_name("new-" + path.name)
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("kind", choices=("title", "body", "new", "partner"))
+    parser.add_argument("--keep", type=Path, help="make the project under this folder")
+    args = parser.parse_args(argv)
+    project = Path(tempfile.mkdtemp(prefix=f"rebuild-{args.n}-", dir=args.keep)) / "project"
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(args.n), str(project), "--no-baseline"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    _instrument()
+
+    def config() -> Any:
+        return load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+
+    first = config()
+    first.plugins.on_startup(command="serve", dirty=True)
+    build(first, serve_url=SERVE_URL, dirty=True)
+    _edit(project, args.kind)
+    seconds.clear()
+    calls.clear()
+    again = config()  # serve loads the configuration again; MkDocs keeps the plugin instances
+    start = time.perf_counter()
+    build(again, serve_url=SERVE_URL, dirty=True)
+    print(f"N={args.n}, {args.kind} edit: the rebuild took {time.perf_counter() - start:.2f} s")
+    for label, value in sorted(seconds.items(), key=lambda item: -item[1]):
+        print(f"  {label:<40} {value:6.2f} s  ({calls[label]} calls)")
+    first.plugins.on_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
