@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EPOCH_2026_11_27, sample_copy
+from incident_loop.site import render, urls
 
 SERVE_URL = "http://127.0.0.1:8000/"
 #: Served files that a dirty rebuild of MkDocs or Material does not keep right.
@@ -33,9 +34,13 @@ NOT_COMPARED = {
 }
 
 FRESH_BUILD = """
+import os
 import sys
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+if os.environ.get("ROWS_PER_PAGE"):  # the register's pages, smaller in a test
+    from incident_loop.site import render, urls
+    urls.ROWS_PER_PAGE = render.ROWS_PER_PAGE = int(os.environ["ROWS_PER_PAGE"])
 config = load_config(sys.argv[1], site_dir=sys.argv[2])
 config.plugins.on_startup(command="serve", dirty=False)
 config.site_url = sys.argv[3]
@@ -80,7 +85,12 @@ def _fresh(root: Path, site: Path) -> None:
     subprocess.run(
         [sys.executable, "-c", FRESH_BUILD, str(root / "mkdocs.yml"), str(site), SERVE_URL],
         check=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH_2026_11_27, "NO_MKDOCS_2_WARNING": "1"},
+        env={
+            **os.environ,
+            "SOURCE_DATE_EPOCH": EPOCH_2026_11_27,
+            "NO_MKDOCS_2_WARNING": "1",
+            "ROWS_PER_PAGE": str(urls.ROWS_PER_PAGE),
+        },
         capture_output=True,
     )
 
@@ -179,3 +189,43 @@ def test_each_dirty_rebuild_serves_what_a_fresh_build_serves(
     _replace(root / "docs/integrations/dpd.md", "name: DPD Germany", "name: DPD Deutschland")
     site = _same_as_fresh(root, server, tmp_path, "partner page")
     assert "DPD Deutschland" in site["incidents/INC-2026-007/index.html"].decode()
+
+
+def test_a_body_link_follows_the_incident_it_points_to(
+    served: tuple[Path, DirtyServe], tmp_path: Path
+) -> None:
+    """An incident page shows where its body's links resolve: when the incident a link points
+    to changes its id, the linking page is made again (the file name stays, the page moves)."""
+    root, server = served
+    outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
+    target = root / "incidents/2026/2026-06-09-webhook-tls-certificate-expired.md"
+    link = "\nSee [the certificate one](2026-06-09-webhook-tls-certificate-expired.md).\n"
+    outage.write_text(outage.read_text(encoding="utf-8") + link, encoding="utf-8")
+    site = _same_as_fresh(root, server, tmp_path, "a link to INC-2026-009")
+    assert 'href="../INC-2026-009/"' in site["incidents/INC-2026-007/index.html"].decode()
+    _replace(target, "id: INC-2026-009", "id: INC-2026-959")
+    site = _same_as_fresh(root, server, tmp_path, "INC-2026-009 renamed INC-2026-959")
+    assert 'href="../INC-2026-959/"' in site["incidents/INC-2026-007/index.html"].decode()
+
+
+def test_action_links_follow_the_register_page_that_holds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registers of ten rows: a due date later in the register moves the rows after it up a
+    place, and INC-2026-009-A4 from page 2 to page 1; its incident's page links it there."""
+    monkeypatch.setattr(urls, "ROWS_PER_PAGE", 10)
+    monkeypatch.setattr(render, "ROWS_PER_PAGE", 10)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        site = _same_as_fresh(root, server, tmp_path, "start")
+        page = site["incidents/INC-2026-009/index.html"].decode()
+        assert "actions/page/2/#inc-2026-009-a4" in page
+        printer = root / "incidents/2025/2025-12-15-duisburg-printer-driver-update.md"
+        _replace(printer, "    priority: P3\n", "    priority: P3\n    due: 2027-06-01\n")
+        site = _same_as_fresh(root, server, tmp_path, "a due date moved to 2027")
+        page = site["incidents/INC-2026-009/index.html"].decode()
+        assert "actions/#inc-2026-009-a4" in page and "page/2/#inc-2026-009-a4" not in page
+    finally:
+        server.close()

@@ -374,7 +374,15 @@ class Renderer:
             for other in linked
             if other in incidents
         )
-        return (facts, tuple(self.analysis.incident_actions(facts.id)), others)
+        actions = tuple(self.analysis.incident_actions(facts.id))
+        # Where its links go: the register page of each action (a reflow of the register moves
+        # them) and what each relative link of the body resolves to (another incident's id).
+        pages = tuple(self.action_pages.get(a.id, 1) for a in actions)
+        source = facts.record.source
+        targets = tuple(
+            self.links.resolve(link.target, source.rel) for link in relative_links(source.body)
+        )
+        return (facts, actions, others, pages, targets)
 
     def shared_inputs(self) -> tuple[Any, ...]:
         """What every incident page shows besides :meth:`incident_inputs`: the names of the
