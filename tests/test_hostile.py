@@ -1076,3 +1076,29 @@ def test_build_writes_nothing_into_the_sources(minimal: Path) -> None:
     ):
         assert run_cli(*args).exit_code == 0, args
     assert _snapshot(minimal) == before, "the command line changed the sources"
+
+
+def test_a_body_link_that_is_no_url_is_an_error_of_its_line(minimal: Path) -> None:
+    """``http://[grafana`` (an unclosed IPv6 host) is no URL: MkDocs stops the build on it with
+    "Invalid IPv6 URL" and no file or line, and the check once did with a traceback. The check
+    reports it at its line; one inside backticks is text and fine."""
+    incident = minimal / MINIMAL_INCIDENT
+    text = incident.read_text(encoding="utf-8")
+    assert text.count("\n") == 34  # the fixture's lines; then 35 is empty, 36 the snippet
+    body = (
+        "\nThe `[x](http://[grafana)` snippet.\nThe [dashboard](http://[grafana/d/1) showed it.\n"
+    )
+    incident.write_text(text + body, encoding="utf-8")
+    code, diagnostics = check_json(minimal)
+    assert code == 1
+    assert diagnostics == [
+        {
+            "path": MINIMAL_INCIDENT,
+            "line": 37,
+            "level": "error",
+            "field": "body",
+            "message": "the link `http://[grafana/d/1` is not a URL that can be read (a `[` or "
+            "`]` after `//` starts an IPv6 address); fix the address, or put it in `backticks` "
+            "to show it as text",
+        }
+    ]

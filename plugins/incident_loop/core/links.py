@@ -59,6 +59,17 @@ def relative_links(body: str) -> Iterator[BodyLink]:
     """The links and images of ``body`` that a browser would resolve against the page: not
     those with a scheme (``https:``, ``mailto:``), not ``#anchors``, not absolute paths, and
     none inside code."""
+    return (link for link in _links(body) if _is_relative(link.target))
+
+
+def unreadable_links(body: str) -> Iterator[BodyLink]:
+    """The links and images of ``body`` whose target is no URL at all (``http://[grafana``, an
+    unclosed IPv6 host): MkDocs stops the build on them, so the check reports them first."""
+    return (link for link in _links(body) if _unreadable(link.target))
+
+
+def _links(body: str) -> Iterator[BodyLink]:
+    """Every inline link, image and reference definition of ``body`` outside code."""
     if "](" not in body and "]:" not in body:
         return  # no inline link, image or reference definition at all: most bodies
     offset = 0
@@ -78,18 +89,27 @@ def relative_links(body: str) -> Iterator[BodyLink]:
                 found.append(definition)
             for match in found:
                 group = "angled" if match.group("angled") is not None else "bare"
-                target = match.group(group)
-                if _is_relative(target):
-                    image = bool(match.groupdict().get("image"))
-                    start, end = match.start(group), match.end(group)
-                    yield BodyLink(number, offset + start, offset + end, target, image)
+                image = bool(match.groupdict().get("image"))
+                start, end = match.start(group), match.end(group)
+                yield BodyLink(number, offset + start, offset + end, match.group(group), image)
         offset += len(line) + 1
 
 
+def _unreadable(target: str) -> bool:
+    try:
+        urlsplit(target)
+    except ValueError:
+        return True
+    return False
+
+
 def _is_relative(target: str) -> bool:
-    if not target or target.startswith(("#", "/")):
+    if not target or target.startswith(("#", "/")):  # also ``//host``
         return False
-    return not urlsplit(target).scheme and not target.startswith("//")
+    try:
+        return not urlsplit(target).scheme
+    except ValueError:  # reported by unreadable_links
+        return False
 
 
 class LinkResolver:
@@ -139,6 +159,15 @@ def broken_link_message(link: BodyLink, target: Target, incidents_dir: str) -> s
         f"the {what} `{link.target}` points to `{target.path}`, which is not an incident file, "
         f"a file of the docs folder or a file beside the incidents in {incidents_dir}/; "
         "fix the path (it is relative to this file, as on GitHub) or use a full https:// URL"
+    )
+
+
+def unreadable_link_message(link: BodyLink) -> str:
+    """What ``check`` says of a link whose target is no URL (see :func:`unreadable_links`)."""
+    what = "image" if link.image else "link"
+    return (
+        f"the {what} `{link.target}` is not a URL that can be read (a `[` or `]` after `//` "
+        "starts an IPv6 address); fix the address, or put it in `backticks` to show it as text"
     )
 
 

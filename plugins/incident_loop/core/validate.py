@@ -19,7 +19,13 @@ from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
 from .gitdates import last_commits
-from .links import LinkResolver, broken_link_message, relative_links
+from .links import (
+    LinkResolver,
+    broken_link_message,
+    relative_links,
+    unreadable_link_message,
+    unreadable_links,
+)
 from .records import (
     PAGE_KEYS,
     ActionItem,
@@ -1005,6 +1011,16 @@ def _check_body_links(project: Project) -> None:
     resolver = LinkResolver(project)
     for record in project.incidents:
         source = record.source
+        for link in unreadable_links(source.body):
+            project.diagnostics.append(
+                Diagnostic(
+                    source.rel,
+                    source.body_line + link.line - 1,
+                    "error",
+                    "body",
+                    unreadable_link_message(link),
+                )
+            )
         for link in relative_links(source.body):
             target = resolver.resolve(link.target, source.rel)
             if target.kind == "missing":
