@@ -111,6 +111,30 @@ def test_markdown_links_to_the_register_with_site_url(
     )
 
 
+def test_markdown_links_each_action_on_the_register_page_that_holds_it(
+    project: Path, edit: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registers of two rows: overdue first, then open by due date, then done: A1 (overdue),
+    A4 (11-27) on page 1; A2 (12-04), A3 (12-05) on page 2; A5 (done) on page 3."""
+    from incident_loop.site import urls
+
+    monkeypatch.setattr(urls, "ROWS_PER_PAGE", 2)
+    edit(
+        project,
+        "mkdocs.yml",
+        [
+            (
+                "site_name: Minimal incident-loop project",
+                "site_name: Minimal incident-loop project\nsite_url: https://ops.example.com/",
+            )
+        ],
+    )
+    out = run_cli("overdue", "--root", str(project), "--format", "markdown").stdout
+    assert "[INC-2026-001-A1](https://ops.example.com/actions/#inc-2026-001-a1)" in out
+    assert "[INC-2026-001-A4](https://ops.example.com/actions/#inc-2026-001-a4)" in out
+    assert "[INC-2026-001-A2](https://ops.example.com/actions/page/2/#inc-2026-001-a2)" in out
+
+
 def test_json(project: Path) -> None:
     result = run_cli("overdue", "--root", str(project), "--format", "json")
     data = json.loads(result.stdout)

@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 problems found (errors, or warnings with ``--strict``), 2
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -31,8 +32,8 @@ from .core.project import CheckResult, check_project
 from .core.prsummary import render_changes, render_settings_error, render_summary
 from .core.schema import incident_schema
 from .core.settings import CONFIG_FILE, ProjectConfig, SettingsError, find_project_root
-from .site.exports import NO_SITE_URL, render_export
-from .site.urls import ACTIONS_SRC, Urls
+from .site.exports import NO_SITE_URL, action_url, render_export
+from .site.urls import Urls, register_pages
 
 ROOT = click.argument(
     "root_argument",
@@ -316,8 +317,8 @@ def overdue_command(owner: str | None, output_format: str, root: Path | None) ->
     if output_format == "json":
         text = digest_json(digest)
     elif output_format == "markdown":
-        register = Urls(config.use_directory_urls).page(ACTIONS_SRC)
-        text = digest_markdown(digest, config.site_url, register)
+        urls, pages = Urls(config.use_directory_urls), register_pages(result.analysis)
+        text = digest_markdown(digest, config.site_url, functools.partial(action_url, urls, pages))
     else:
         text = digest_text(digest)
     click.echo(text, nl=False)

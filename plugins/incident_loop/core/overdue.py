@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .analyse import ActionFacts, Analysis
@@ -89,9 +90,14 @@ def _cell(text: str) -> str:
     return escaped
 
 
-def format_markdown(digest: Digest, site_url: str | None = None, register: str = "") -> str:
-    """For an issue body: a table per group; action ids link to the register when the site's
-    address is known."""
+def format_markdown(
+    digest: Digest,
+    site_url: str | None = None,
+    action_url: Callable[[str], str] | None = None,
+) -> str:
+    """For an issue body: a table per group; action ids link to their row of the register
+    when the site's address is known (``action_url`` gives the row's address from the site's
+    root, on the register page that holds it)."""
     base = (site_url or "").rstrip("/")
     lines = [
         f"# Overdue and soon-due actions{_scope(digest)}",
@@ -114,8 +120,8 @@ def format_markdown(digest: Digest, site_url: str | None = None, register: str =
         for action in actions:
             item = action.record.item
             ident = _cell(action.id)
-            if base:
-                ident = f"[{ident}]({base}/{register}#{action.id.lower()})"
+            if base and action_url is not None:
+                ident = f"[{ident}]({base}/{action_url(action.id)})"
             lines.append(
                 f"| {ident} | {_cell(item.title)} | {_cell(item.owner)} | "
                 f"{item.status.replace('_', ' ')} | {action.due.isoformat()} | "
