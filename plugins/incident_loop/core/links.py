@@ -62,12 +62,6 @@ def relative_links(body: str) -> Iterator[BodyLink]:
     return (link for link in _links(body) if _is_relative(link.target))
 
 
-def unreadable_links(body: str) -> Iterator[BodyLink]:
-    """The links and images of ``body`` whose target is no URL at all (``http://[grafana``, an
-    unclosed IPv6 host): MkDocs stops the build on them, so the check reports them first."""
-    return (link for link in _links(body) if _unreadable(link.target))
-
-
 def _links(body: str) -> Iterator[BodyLink]:
     """Every inline link, image and reference definition of ``body`` outside code."""
     if "](" not in body and "]:" not in body:
@@ -96,6 +90,8 @@ def _links(body: str) -> Iterator[BodyLink]:
 
 
 def _unreadable(target: str) -> bool:
+    """A target that is no URL at all (``http://[grafana``, an unclosed IPv6 host): MkDocs
+    stops the build on it, so the check reports it first."""
     try:
         urlsplit(target)
     except ValueError:
@@ -141,6 +137,18 @@ class LinkResolver:
             return Target("file", path, suffix)
         return Target("missing", path, suffix)
 
+    def problems(self, body: str, source: str) -> Iterator[tuple[BodyLink, str]]:
+        """What ``check`` reports of the links of ``body`` (in the incident file ``source``),
+        in one scan: a target that is no URL, and a relative one that points to nothing the
+        site publishes."""
+        for link in _links(body):
+            if _unreadable(link.target):
+                yield link, unreadable_link_message(link)
+            elif _is_relative(link.target):
+                target = self.resolve(link.target, source)
+                if target.kind == "missing":
+                    yield link, broken_link_message(link, target, self.incidents_dir)
+
     def published(self, path: str) -> str:
         """Where a file beside the incidents is published: ``incidents/`` and its path in the
         incidents folder."""
@@ -163,7 +171,7 @@ def broken_link_message(link: BodyLink, target: Target, incidents_dir: str) -> s
 
 
 def unreadable_link_message(link: BodyLink) -> str:
-    """What ``check`` says of a link whose target is no URL (see :func:`unreadable_links`)."""
+    """What ``check`` says of a link whose target is no URL (see :func:`_unreadable`)."""
     what = "image" if link.image else "link"
     return (
         f"the {what} `{link.target}` is not a URL that can be read (a `[` or `]` after `//` "

@@ -19,13 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from .diagnostics import Diagnostic, number_text, sort_diagnostics
 from .gitdates import last_commits
-from .links import (
-    LinkResolver,
-    broken_link_message,
-    relative_links,
-    unreadable_link_message,
-    unreadable_links,
-)
+from .links import LinkResolver
 from .records import (
     PAGE_KEYS,
     ActionItem,
@@ -1006,30 +1000,11 @@ def _check_catalogue_references(project: Project) -> None:
 
 
 def _check_body_links(project: Project) -> None:
-    """Every relative link and image of an incident's body points to something the site
-    publishes (see :mod:`.links`)."""
+    """Every link and image of an incident's body is a URL, and a relative one points to
+    something the site publishes (see :mod:`.links`)."""
     resolver = LinkResolver(project)
     for record in project.incidents:
         source = record.source
-        for link in unreadable_links(source.body):
-            project.diagnostics.append(
-                Diagnostic(
-                    source.rel,
-                    source.body_line + link.line - 1,
-                    "error",
-                    "body",
-                    unreadable_link_message(link),
-                )
-            )
-        for link in relative_links(source.body):
-            target = resolver.resolve(link.target, source.rel)
-            if target.kind == "missing":
-                project.diagnostics.append(
-                    Diagnostic(
-                        source.rel,
-                        source.body_line + link.line - 1,
-                        "error",
-                        "body",
-                        broken_link_message(link, target, resolver.incidents_dir),
-                    )
-                )
+        for link, message in resolver.problems(source.body, source.rel):
+            line = source.body_line + link.line - 1
+            project.diagnostics.append(Diagnostic(source.rel, line, "error", "body", message))
