@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -118,3 +119,28 @@ def serve_directory(directory: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=5)
+
+
+def keep_on_this_host(context: Any, base_url: str) -> list[str]:
+    """Let a Chromium context (Playwright) reach only the server of ``base_url`` (and
+    ``data:``, ``blob:``, ``about:``): any other request is aborted and its URL recorded in the
+    list returned, which a test asserts empty (the site loads nothing from other hosts)."""
+    port = urlsplit(base_url).port
+    outside: list[str] = []
+
+    def local(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob", "about") or (
+            parts.hostname == "127.0.0.1" and parts.port == port
+        )
+
+    def route(route: Any) -> None:
+        if local(route.request.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    context.on("request", lambda r: None if local(r.url) else outside.append(r.url))
+    return outside

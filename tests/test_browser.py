@@ -18,12 +18,11 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from conftest import EPOCH_2026_11_27, REPO, build_site, serve_directory
+from conftest import EPOCH_2026_11_27, REPO, build_site, keep_on_this_host, serve_directory
 from incident_loop.core.yamlio import load_plain_yaml
 
 CHROMIUM = "/usr/bin/chromium"
@@ -121,22 +120,7 @@ def test_a_person_walks_the_site(sample: Path, server: str) -> None:
     print(f"\nscreenshots: {SHOTS}")
     incidents = _incidents(sample)
     word, word_incident = _unique_body_word(sample)
-    base = urlsplit(server)
-    outside: list[str] = []
     errors: list[str] = []
-
-    def local(url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("data", "blob", "about") or (
-            parts.hostname == "127.0.0.1" and parts.port == base.port
-        )
-
-    def route(route: Any) -> None:
-        if local(route.request.url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -144,8 +128,7 @@ def test_a_person_walks_the_site(sample: Path, server: str) -> None:
             context = browser.new_context(
                 viewport={"width": 1280, "height": 900}, color_scheme="light", locale="en-GB"
             )
-            context.route("**/*", route)
-            context.on("request", lambda r: None if local(r.url) else outside.append(r.url))
+            outside = keep_on_this_host(context, server)
             page = context.new_page()
             page.set_default_timeout(15_000)
             page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _playwright
 
-from conftest import FIXTURES, build_site, check_json, serve_directory
+from conftest import FIXTURES, build_site, check_json, keep_on_this_host, serve_directory
 from incident_loop.site.reportform import (
     branch_of,
     form_data,
@@ -118,25 +118,13 @@ def page(site: str) -> Iterator[Any]:
     """A page of Chromium on the form; fails the test on a request to another host or a
     script error."""
     sync_playwright = _playwright()
-    port = urlsplit(site).port
-    outside: list[str] = []
     errors: list[str] = []
-
-    def route(route: Any) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("data", "blob") or (
-            parts.hostname == "127.0.0.1" and parts.port == port
-        ):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.route("**/*", route)
+            outside = keep_on_this_host(context, site)
             tab = context.new_page()
             tab.set_default_timeout(15_000)
             tab.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
