@@ -932,14 +932,15 @@ def test_headline_incident_metrics(minimal: Path) -> None:
     result = checked(minimal)
     chosen = list(result.analysis.incidents.values())
     settings = result.project.settings
-    assert metrics.incidents_last_30_days(result.analysis, chosen, settings) == 1
-    assert metrics.mttr_last_quarter(result.analysis, chosen, settings) == 60
+    assert metrics.headline("incidents_last_30_days", result.analysis, chosen, settings).value == 1
+    assert metrics.headline("mttr_last_quarter", result.analysis, chosen, settings).value == 60
 
 
 def test_headline_mttr_without_recent_incidents_is_none(minimal: Path) -> None:
     result = checked(minimal)
     chosen = list(result.analysis.incidents.values())
-    assert metrics.mttr_last_quarter(result.analysis, chosen, result.project.settings) is None
+    settings = result.project.settings
+    assert metrics.headline("mttr_last_quarter", result.analysis, chosen, settings).value is None
 
 
 def test_headline_action_metrics(minimal: Path) -> None:

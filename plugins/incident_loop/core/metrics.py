@@ -29,9 +29,9 @@ from .rules import (
 )
 from .settings import Settings
 
-#: "The last 30 days" of ``incidents_last_30_days``: today and the 29 days before it.
+#: "The last 30 days" of the headline ``incidents_last_30_days``: today and the 29 days before it.
 RECENT_DAYS = 30
-#: "The last quarter" of ``mttr_last_quarter``: 91 days (13 weeks), today included.
+#: "The last quarter" of the ``*_last_quarter`` headlines: 91 days (13 weeks), today included.
 QUARTER_DAYS = 91
 
 
@@ -51,40 +51,6 @@ def open_actions_answering(
         for a in analysis.actions.values()
         if a.record.is_open and any(i in answered for i in a.incidents)
     )
-
-
-def _recent(
-    incidents: Iterable[IncidentFacts], analysis: Analysis, settings: Settings, days: int
-) -> list[IncidentFacts]:
-    """The incidents that count in metrics and started in the last ``days`` days."""
-    zone = settings.zone
-    return [
-        f
-        for f in incidents
-        if not f.excluded
-        and in_last_days(local_date(f.record.incident.started_at, zone), analysis.today, days)
-    ]
-
-
-def incidents_last_30_days(
-    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings
-) -> int:
-    """How many of ``incidents`` count in metrics and started in the last 30 days."""
-    return len(_recent(incidents, analysis, settings, RECENT_DAYS))
-
-
-def mttr_last_quarter(
-    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings
-) -> float | None:
-    """The mean time to mitigate (MTTR) of those of ``incidents`` that count in metrics and
-    started in the last 91 days; ``None`` without any.
-
-    A mean of the last 91 days, not of a calendar quarter, and not the median that SPEC section 4
-    makes the headline of a duration: kept as the macro has always shown it, since pages in
-    the wild print it under this name.
-    """
-    recent = [f.time_to_mitigate for f in _recent(incidents, analysis, settings, QUARTER_DAYS)]
-    return statistics.fmean(recent) if recent else None
 
 
 def open_sev1_actions(
@@ -150,10 +116,15 @@ def _started_within(
     ]
 
 
-def _incidents_in_30_days(
-    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
-) -> Figure:
-    return Figure(len(_started_within(incidents, settings, on, RECENT_DAYS)))
+def _incident_count(days: int) -> Headline:
+    """How many incidents count in metrics and started in the ``days`` days ending ``on``."""
+
+    def headline(
+        analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
+    ) -> Figure:
+        return Figure(len(_started_within(incidents, settings, on, days)))
+
+    return headline
 
 
 def _duration_of_quarter(attribute: str, statistic: str) -> Headline:
@@ -230,12 +201,6 @@ def _repeats_of_quarter(
     return Figure(sum(1 for f in recent if f.repeat_of is not None))
 
 
-def _incidents_of_quarter(
-    analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
-) -> Figure:
-    return Figure(len(_started_within(incidents, settings, on, QUARTER_DAYS)))
-
-
 def _alert_share_of_quarter(
     analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
 ) -> Figure:
@@ -261,6 +226,9 @@ def _open_sev1(
 def _mttr_mean(
     analysis: Analysis, incidents: Sequence[IncidentFacts], settings: Settings, on: dt.date
 ) -> Figure:
+    """The mean time to mitigate of the 91 days ending ``on``: a mean, not the median that
+    SPEC section 4 makes the headline of a duration, kept as ``mttr_last_quarter`` has always
+    been shown, since pages in the wild print it under this name."""
     recent = [f.time_to_mitigate for f in _started_within(incidents, settings, on, QUARTER_DAYS)]
     return Figure(statistics.fmean(recent) if recent else None, "minutes")
 
@@ -290,7 +258,7 @@ class HeadlineMetric:
 #: shows the others, each beside its value of the period before.
 HEADLINES: dict[str, HeadlineMetric] = {
     "incidents_last_30_days": HeadlineMetric(
-        _incidents_in_30_days, RECENT_DAYS, "incidents that started in the last 30 days"
+        _incident_count(RECENT_DAYS), RECENT_DAYS, "incidents that started in the last 30 days"
     ),
     "open_sev1_actions": HeadlineMetric(
         _open_sev1, None, "open actions answering an incident of the highest severity"
@@ -320,7 +288,7 @@ HEADLINES: dict[str, HeadlineMetric] = {
         "share of the last 91 days' incidents that repeat an earlier failure mode",
     ),
     "incidents_last_quarter": HeadlineMetric(
-        _incidents_of_quarter, QUARTER_DAYS, "incidents that started in the last 91 days"
+        _incident_count(QUARTER_DAYS), QUARTER_DAYS, "incidents that started in the last 91 days"
     ),
     "repeats_last_quarter": HeadlineMetric(
         _repeats_of_quarter,
