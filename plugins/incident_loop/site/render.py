@@ -29,7 +29,14 @@ from ..core.analyse import (
     ranked_by_value,
     ranked_open_actions,
 )
-from ..core.links import LinkResolver, demote_top_headings, relative_links, rewrite
+from ..core.links import (
+    BodyLink,
+    LinkResolver,
+    Target,
+    demote_top_headings,
+    relative_links,
+    rewrite,
+)
 from ..core.metrics import in_last_days
 from ..core.records import (
     ACTION_STATUSES,
@@ -328,10 +335,8 @@ class Renderer:
     def body(self, facts: IncidentFacts) -> str:
         """The author's markdown as it works on GitHub: relative links and images point to
         the pages and files of the site, and the title stays the page's only level-1 heading."""
-        source = facts.record.source
         replacements = {}
-        for link in relative_links(source.body):
-            target = self.links.resolve(link.target, source.rel)
+        for link, target in self._body_links(facts):
             if target.kind == "incident":
                 path = incident_src(target.path)
             elif target.kind == "docs":
@@ -342,16 +347,22 @@ class Renderer:
                 continue  # reported by the check; MkDocs warns about it too
             relative = posixpath.relpath(path, posixpath.dirname(incident_src(facts.id)))
             replacements[link] = quote(relative) + target.suffix
-        return demote_top_headings(rewrite(source.body, replacements))
+        return demote_top_headings(rewrite(facts.record.source.body, replacements))
+
+    def _body_links(self, facts: IncidentFacts) -> list[tuple[BodyLink, Target]]:
+        """The relative links of an incident's body and what each points to."""
+        source = facts.record.source
+        return [
+            (link, self.links.resolve(link.target, source.rel))
+            for link in relative_links(source.body)
+        ]
 
     def published_files(self) -> dict[str, str]:
         """The files beside the incidents that a body links to: the site's path of each, and
         the file's path."""
         files = {}
         for facts in self.model.analysis.incidents.values():
-            source = facts.record.source
-            for link in relative_links(source.body):
-                target = self.links.resolve(link.target, source.rel)
+            for _, target in self._body_links(facts):
                 if target.kind == "file":
                     files[self.links.published(target.path)] = target.path
         return files
@@ -378,10 +389,7 @@ class Renderer:
         # Where its links go: the register page of each action (a reflow of the register moves
         # them) and what each relative link of the body resolves to (another incident's id).
         pages = tuple(self.action_pages.get(a.id, 1) for a in actions)
-        source = facts.record.source
-        targets = tuple(
-            self.links.resolve(link.target, source.rel) for link in relative_links(source.body)
-        )
+        targets = tuple(target for _, target in self._body_links(facts))
         return (facts, actions, others, pages, targets)
 
     def shared_inputs(self) -> tuple[Any, ...]:
