@@ -35,6 +35,7 @@ from .core.project import check_project, edit_url
 from .core.settings import ProjectConfig, ProjectPaths, SettingsError
 from .core.sources import SourceCache
 from .dirty import DirtyRebuilds, MarkedFile
+from .site import finished
 from .site.exports import EXPORTS, NO_SITE_URL, write_exports
 from .site.feed import FEED, write_feed
 from .site.model import SiteModel
@@ -91,6 +92,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.incident_pages: dict[str, IncidentFacts] = {}
         #: The catalogue folders whose ``index.md`` is the user's own.
         self.user_indexes: set[str] = set()
+        #: The finished HTML taken out of each page's markdown, put back into its built page.
+        self.finished: dict[str, list[str]] = {}
         self._reset_serve_state()
 
     def _reset_serve_state(self) -> None:
@@ -273,7 +276,32 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             return markdown
         return insert_section(markdown, section)
 
-    on_page_markdown = CombinedEvent(_escape_front_matter, _add_catalogue_section)
+    # Last, once the page's markdown is whole: its finished HTML skips Markdown and search.
+    @event_priority(-100)
+    def _lift_finished_html(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        markdown, blocks = finished.lift(markdown)
+        if blocks:
+            self.finished[page.file.src_uri] = blocks
+        return markdown
+
+    on_page_markdown = CombinedEvent(
+        _escape_front_matter, _add_catalogue_section, _lift_finished_html
+    )
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        blocks = self.finished.get(page.file.src_uri)
+        if blocks and page.present_anchor_ids is not None:
+            page.present_anchor_ids |= finished.anchor_ids(blocks)
+        return html
+
+    # First, so that other plugins (a minifier) get the whole page.
+    @event_priority(100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        return finished.put_back(output, self.finished.pop(page.file.src_uri, []))
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -1,0 +1,103 @@
+"""Finished HTML (site/finished.py): the long tables skip Markdown and search, and the built
+page shows them as the templates made them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from conftest import build_site, visible_text
+from incident_loop.site import finished
+
+PAGE = (
+    "# Log\n\n<p>Two tables.</p>\n\n"
+    '<!--il-finished--><table><tr id="a&amp;b"><td>*one*</td></tr></table><!--/il-finished-->\n\n'
+    "Text between.\n\n"
+    "<!--il-finished--><table><tr><td>two</td></tr></table><!--/il-finished-->\n"
+)
+
+
+def test_lift_leaves_placeholders_and_put_back_restores_the_blocks() -> None:
+    markdown, blocks = finished.lift(PAGE)
+    assert blocks == [
+        '<table><tr id="a&amp;b"><td>*one*</td></tr></table>',
+        "<table><tr><td>two</td></tr></table>",
+    ]
+    assert markdown == (
+        "# Log\n\n<p>Two tables.</p>\n\n<!--il-finished 0-->\n\nText between.\n\n"
+        "<!--il-finished 1-->\n"
+    )
+    built = "<h1>Log</h1><!--il-finished 1--><p>x</p><!--il-finished 0-->"
+    assert finished.put_back(built, blocks) == (
+        "<h1>Log</h1><table><tr><td>two</td></tr></table><p>x</p>"
+        '<table><tr id="a&amp;b"><td>*one*</td></tr></table>'
+    )
+    # A placeholder the page did not lift (written by hand) stays as it is.
+    assert finished.put_back("<!--il-finished 7-->", blocks) == "<!--il-finished 7-->"
+    assert finished.lift("# No blocks\n") == ("# No blocks\n", [])
+    assert finished.anchor_ids(blocks) == {"a&b"}
+
+
+def _search_text(site: Path, location: str) -> str:
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = [e for e in index["docs"] if e["location"].split("#")[0] == location]
+    assert entries, f"{location} is not in the search index"
+    return visible_text(" ".join(e["title"] + " " + e["text"] for e in entries))
+
+
+def test_the_tables_are_in_the_pages_and_only_the_incident_page_is_searched_for_them(
+    minimal: Path,
+) -> None:
+    site = build_site(minimal)
+    title, action = "DHL label API timeouts", "Idempotency keys on label creation"
+    pages = {
+        "incidents/": title,
+        "actions/": action,
+        "backlog/": action,
+        "integrations/dhl/": title,
+        "sites/ams/": title,
+    }
+    for location, text in pages.items():
+        html = (site / location / "index.html").read_text(encoding="utf-8")
+        assert text in html, location
+        assert "il-finished" not in html, location
+        # The page's own words are searched; the rows, which repeat other pages, are not.
+        assert text not in _search_text(site, location), location
+    log = (site / "incidents/index.html").read_text(encoding="utf-8")
+    assert f'<td class="il-fill" title="{title}">{title}</td>' in log
+    assert "Incident log" in _search_text(site, "incidents/")
+    # The incident's own page keeps its title and its action's title in the search.
+    own = _search_text(site, "incidents/INC-2026-001/")
+    assert title in own and action in own
+
+
+def _link_to_register(root: Path, anchor: str) -> None:
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace(
+        "validation:\n", "validation:\n  anchors: warn\n"
+    )
+    config.write_text(text, encoding="utf-8")
+    index = root / "docs/index.md"
+    link = f"\n[The idempotency action](actions/index.md#{anchor})\n"
+    index.write_text(index.read_text(encoding="utf-8") + link, encoding="utf-8")
+
+
+def test_a_link_to_a_row_of_a_finished_table_is_a_valid_anchor(minimal: Path) -> None:
+    _link_to_register(minimal, "inc-2026-001-a1")
+    site = build_site(minimal, strict=True)
+    assert 'id="inc-2026-001-a1"' in (site / "actions/index.html").read_text(encoding="utf-8")
+
+
+def test_a_link_to_a_row_that_is_not_there_still_fails_strict(
+    minimal: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _link_to_register(minimal, "inc-2026-001-a9")
+    with pytest.raises(Abort):
+        build_site(minimal, strict=True)
+    assert (
+        "Doc file 'index.md' contains a link 'actions/index.md#inc-2026-001-a9', but the doc "
+        "'actions/index.md' does not contain an anchor '#inc-2026-001-a9'." in caplog.text
+    )
