@@ -276,7 +276,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             return markdown
         return insert_section(markdown, section)
 
-    # Last, once the page's markdown is whole: its finished HTML skips Markdown and search.
+    # Last, once the page's markdown is whole: its finished HTML skips Markdown.
     @event_priority(-100)
     def _lift_finished_html(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -290,18 +290,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         _escape_front_matter, _add_catalogue_section, _lift_finished_html
     )
 
+    # First, so that other plugins and the search index get the whole page.
+    @event_priority(100)
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        blocks = self.finished.get(page.file.src_uri)
+        blocks = self.finished.pop(page.file.src_uri, [])
         if blocks and page.present_anchor_ids is not None:
             page.present_anchor_ids |= finished.anchor_ids(blocks)
-        return html
-
-    # First, so that other plugins (a minifier) get the whole page.
-    @event_priority(100)
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        return finished.put_back(output, self.finished.pop(page.file.src_uri, []))
+        return finished.put_back(html, blocks)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
