@@ -229,3 +229,71 @@ def test_action_links_follow_the_register_page_that_holds_them(
         assert "actions/#inc-2026-009-a4" in page and "page/2/#inc-2026-009-a4" not in page
     finally:
         server.close()
+
+
+def _written(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def _remade(before: dict[str, int], site: Path, prefix: str) -> set[str]:
+    """The pages under ``prefix`` that the last rebuild wrote."""
+    after = _written(site)
+    return {name for name in after if name.startswith(prefix) and after[name] != before.get(name)}
+
+
+def test_paged_indexes_make_again_only_the_pages_whose_rows_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of five rows: the sample's 33 incidents fill seven log pages, newest first, so
+    INC-2026-005 (the 13th newest) is on page 3. Its title is on that log page only; an action
+    of it that is done shows on the register and the backlog, and in its row's open count."""
+    monkeypatch.setattr(urls, "ROWS_PER_PAGE", 5)
+    monkeypatch.setattr(render, "ROWS_PER_PAGE", 5)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    made: list[str] = []  # the index pages rendered, by source path
+    page = render.Renderer._page
+
+    def spy(self: render.Renderer, src: str, *args: object, **kwargs: object) -> object:
+        made.append(src)
+        return page(self, src, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render.Renderer, "_page", spy)
+    root = sample_copy(tmp_path)
+    venlo = root / "incidents/2026/2026-03-24-venlo-returns-dashboard-stale.md"
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        site = _same_as_fresh(root, server, tmp_path, "start")
+        assert "INC-2026-005" in site["incidents/page/3/index.html"].decode()
+
+        before = _written(server.site)
+        made.clear()
+        _replace(venlo, "title: Venlo returns dashboard froze", "title: Venlo returns board froze")
+        site = _same_as_fresh(root, server, tmp_path, "a title on log page 3")
+        assert "Venlo returns board froze" in site["incidents/page/3/index.html"].decode()
+        assert _remade(before, server.site, "incidents/page/") == {"incidents/page/3/index.html"}
+        assert _remade(before, server.site, "actions/") == set()
+        # Made again: that log page, the backlog's first (INC-2026-005 qualifies, within the
+        # last year), and the pages made from the whole model; no register page.
+        paged = {src for src in made if src.startswith(("incidents/", "actions/", "backlog/"))}
+        assert paged == {"incidents/page/3.md", "backlog/index.md"}
+        assert {"trends/index.md", "peak/index.md"} <= set(made)
+
+        before = _written(server.site)
+        _replace(venlo, "    status: planned\n", "    status: done\n    completed_at: 2026-04-01\n")
+        _same_as_fresh(root, server, tmp_path, "an action of INC-2026-005 done")
+        assert _remade(before, server.site, "incidents/page/") == {"incidents/page/3/index.html"}
+        assert _remade(before, server.site, "actions/")
+        assert _remade(before, server.site, "backlog/")
+
+        # A new incident, the newest: every log page shifts by a row.
+        before = _written(server.site)
+        new = root / "incidents/2026/2026-11-26-venlo-board-again.md"
+        text = venlo.read_text(encoding="utf-8").split("actions:")[0] + "---\n\nBody.\n"
+        text = text.replace("id: INC-2026-005", "id: INC-2026-905").replace(
+            "2026-03-2", "2026-11-2"
+        )
+        new.write_text(text.replace("resolved_at: 2026-04-01T12:00:00+02:00\n", ""), "utf-8")
+        _same_as_fresh(root, server, tmp_path, "a new incident")
+        assert len(_remade(before, server.site, "incidents/page/")) == 6
+    finally:
+        server.close()

@@ -7,8 +7,9 @@ partner's page or the incidents that link to it, and it always rebuilds generate
 plugin therefore gives its pages a :class:`MarkedFile` and, with :class:`DirtyRebuilds`, marks
 each one changed when its markdown differs from the last build's (a digest of each is kept).
 Making that markdown is skipped while what a page shows is the same, compared as the values of
-:meth:`Renderer.incident_inputs`, :meth:`Renderer.shared_inputs` and
-:meth:`Renderer.model_inputs`.
+:meth:`Renderer.incident_inputs`, :meth:`Renderer.shared_inputs`, the inputs of each
+:class:`Planned` index page and catalogue section, and :meth:`Renderer.model_inputs` for those
+made from the whole model.
 
 This is an adapter module beside ``plugin.py``: the core and the site layer know nothing of it.
 """
@@ -19,11 +20,14 @@ import hashlib
 import os
 from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import TypeVar
 
 from mkdocs.structure.files import File, Files
 
 from .core.analyse import IncidentFacts
-from .site.render import GeneratedPage, Renderer
+from .site.render import GeneratedPage, Planned, Renderer
+
+T = TypeVar("T")
 
 
 class MarkedFile(File):
@@ -56,9 +60,11 @@ class DirtyRebuilds:
         #: What each incident page and all of them showed, to skip making unchanged ones.
         self.served_inputs: dict[str, object] = {}
         self.served_shared: object = None
-        #: What the index pages and catalogue sections showed, and the index pages themselves.
+        #: What the index pages and catalogue sections showed (all of them, and each one), and
+        #: the index pages themselves, by source path.
         self.served_model: object = None
-        self.served_index_pages: list[GeneratedPage] = []
+        self.served_index_pages: dict[str, tuple[object, GeneratedPage]] = {}
+        self.served_section_inputs: dict[str, object] = {}
         #: The built page of each documentation page, to remove those of deleted sources.
         self.built_pages: dict[str, str] = {}
         self._begin_build()
@@ -69,7 +75,8 @@ class DirtyRebuilds:
         self.building_inputs: dict[str, object] = {}
         self.building_shared: object = None
         self.building_model: object = None
-        self.building_index_pages: list[GeneratedPage] = []
+        self.building_index_pages: dict[str, tuple[object, GeneratedPage]] = {}
+        self.building_section_inputs: dict[str, object] = {}
         self.same_project = False
         self.same_model = False
         #: Incident markdown and catalogue sections made while marking, for the pages that are
@@ -92,12 +99,27 @@ class DirtyRebuilds:
         self.building_model = renderer.model_inputs()
         self.same_model = self.same_project and self.building_model == self.served_model
 
-    def index_pages(self, make: Callable[[], list[GeneratedPage]]) -> list[GeneratedPage]:
-        """The generated index pages: those of the last build while what they show is the same."""
-        pages = self.served_index_pages if self.same_model and self.served_index_pages else make()
-        if self.active:
-            self.building_index_pages = pages
+    def index_pages(self, plan: list[Planned[GeneratedPage]]) -> list[GeneratedPage]:
+        """The generated index pages: each one of the last build while what it shows is the
+        same, else made now."""
+        pages = []
+        for planned in plan:
+            inputs = self._inputs(planned)
+            known = self.served_index_pages.get(planned.src)
+            page = known[1] if known and self._same(planned, known[0], inputs) else planned.make()
+            if self.active:
+                self.building_index_pages[planned.src] = (inputs, page)
+            pages.append(page)
         return pages
+
+    def _inputs(self, planned: Planned[T]) -> object:
+        return planned.inputs() if self.active and planned.inputs is not None else None
+
+    def _same(self, planned: Planned[T], served_inputs: object, inputs: object) -> bool:
+        """Whether a planned page or section shows what it showed in the last build."""
+        if not self.same_project:
+            return False
+        return self.same_model if planned.inputs is None else served_inputs == inputs
 
     def mark(self, page_file: File, markdown: str) -> bool:
         """Whether the page (a :class:`MarkedFile`) must be made again, noted on its file."""
@@ -145,16 +167,20 @@ class DirtyRebuilds:
             return files
         sections: dict[str, str] = {}
         for page_file in files.documentation_pages():
-            if page_file.generated_by is not None:
+            src = page_file.src_uri
+            planned = None
+            if page_file.generated_by is None:
+                planned = renderer.catalogue_section_plan(src, user_indexes)
+            if planned is None:
                 continue
-            key = "section:" + page_file.src_uri
-            if self.same_model and key in self.served:
+            key = "section:" + src
+            inputs = self.building_section_inputs[src] = self._inputs(planned)
+            served = self.served_section_inputs.get(src)
+            if key in self.served and self._same(planned, served, inputs):
                 self.building[key] = self.served[key]
                 continue
-            section = renderer.catalogue_section(page_file.src_uri, user_indexes)
-            if section is not None:
-                sections[page_file.src_uri] = section
-                self.building[key] = _digest(section)
+            sections[src] = planned.make()
+            self.building[key] = _digest(sections[src])
         any_change = (
             self.served_frame != self.building_frame
             or self.served.keys() != self.building.keys()
@@ -198,6 +224,7 @@ class DirtyRebuilds:
             self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
             self.served_model = self.building_model
             self.served_index_pages = self.building_index_pages
+            self.served_section_inputs = self.building_section_inputs
         self._begin_build()
 
 

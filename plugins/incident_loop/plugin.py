@@ -182,7 +182,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         # Under `serve --dirty` only the pages whose markdown changed are made again.
         self.rebuilds.begin(self.renderer, docs_pages, config.config_file_path)
         index_pages = self.rebuilds.index_pages(
-            functools.partial(self.renderer.index_pages, user_indexes=self.user_indexes)
+            self.renderer.index_plan(user_indexes=self.user_indexes)
         )
         for page in index_pages:
             # A `nav:` written before the form and the peak page existed does not list them: no

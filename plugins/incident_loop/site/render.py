@@ -8,13 +8,14 @@ the incident body, which the author wrote as markdown, is passed through as mark
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -171,6 +172,19 @@ class GeneratedPage:
     nav: str = "listed"
 
 
+@dataclass(frozen=True)
+class Planned(Generic[T]):
+    """A generated page or section before it is made: ``make()`` makes it; ``inputs()`` gives
+    what it shows as values that compare equal when it would be the same (the incidents and
+    actions in it as :meth:`Renderer.incident_key` and :meth:`Renderer.action_key`), or is
+    ``None`` for one made from the whole model (:meth:`Renderer.model_inputs`). ``mkdocs serve
+    --dirty`` compares them to make again only what changed (:mod:`incident_loop.dirty`)."""
+
+    src: str
+    make: Callable[[], T]
+    inputs: Callable[[], object] | None = None
+
+
 class View:
     """What a template needs besides its data: links from its page, names and the time zone."""
 
@@ -280,6 +294,8 @@ class Renderer:
             "sites": (self.folders["sites"], project.sites.keys()),
             "runbooks": (self.folders["runbooks"], project.runbooks.keys()),
         }
+        self._incident_keys: dict[str, tuple[Any, ...]] = {}
+        self._action_keys: dict[str, tuple[Any, ...]] = {}
 
     def view(self, src: str) -> View:
         links = Links(
@@ -308,6 +324,17 @@ class Renderer:
         meta = {"render_macros": False, **meta, "title": meta_title(meta["title"])}
         body = self.render(template, src, **context)
         return GeneratedPage(src, front_matter(meta) + body, nav)
+
+    def _planned(
+        self, src: str, template: str, meta: dict[str, Any], nav: str = "listed", **context: Any
+    ) -> Planned[GeneratedPage]:
+        """:meth:`_page`, made when asked; what it shows is its template, front matter and
+        context, every value of which the template reads."""
+        return Planned(
+            src,
+            lambda: self._page(src, template, meta, nav, **context),
+            lambda: (template, meta, nav, self._keys(context)),
+        )
 
     # ------------------------------------------------------------------ incidents
 
@@ -419,43 +446,73 @@ class Renderer:
             tuple((slug, entry.data) for slug, entry in project.runbooks.items()),
             tuple(project.reviews.items()),
             tuple(project.failure_modes.items()),
-            tuple(
-                (
-                    f.record.incident,
-                    f.record.source.rel,
-                    f.time_to_detect,
-                    f.time_to_mitigate,
-                    f.time_to_resolve,
-                    f.month,
-                    f.excluded,
-                    f.repeat_of,
-                    f.repeated_by,
-                    f.reasons,
-                    f.action_ids,
-                    f.related,
-                )
-                for f in analysis.incidents.values()
-            ),
-            tuple(
-                (
-                    a.record.id,
-                    a.record.item,
-                    a.record.incident_id,
-                    a.due,
-                    a.due_is_default,
-                    a.overdue,
-                    a.incidents,
-                    a.score_parts,
-                )
-                for a in analysis.actions.values()
-            ),
+            tuple(self.incident_key(f) for f in analysis.incidents.values()),
+            tuple(self.action_key(a) for a in analysis.actions.values()),
         )
+
+    def incident_key(self, facts: IncidentFacts) -> tuple[Any, ...]:
+        """What the index pages and the catalogue sections show of one incident: its front
+        matter and facts, without its body, which only its own page shows."""
+        key = self._incident_keys.get(facts.id)
+        if key is None:
+            f = facts
+            key = self._incident_keys[facts.id] = (
+                f.record.incident,
+                f.record.source.rel,
+                f.time_to_detect,
+                f.time_to_mitigate,
+                f.time_to_resolve,
+                f.month,
+                f.excluded,
+                f.repeat_of,
+                f.repeated_by,
+                f.reasons,
+                f.action_ids,
+                f.related,
+            )
+        return key
+
+    def action_key(self, action: ActionFacts) -> tuple[Any, ...]:
+        """What the pages show of one action, and the register page its links go to."""
+        key = self._action_keys.get(action.id)
+        if key is None:
+            a = action
+            key = self._action_keys[action.id] = (
+                a.record.id,
+                a.record.item,
+                a.record.incident_id,
+                a.due,
+                a.due_is_default,
+                a.overdue,
+                a.incidents,
+                a.score_parts,
+                a.quick_win,
+                self.action_pages.get(a.id, 1),
+            )
+        return key
+
+    def _keys(self, value: Any) -> Any:
+        """A template's data with each incident and action as its key, to compare pages."""
+        if isinstance(value, IncidentFacts):
+            return self.incident_key(value)
+        if isinstance(value, ActionFacts):
+            return self.action_key(value)
+        if isinstance(value, dict):
+            return tuple((name, self._keys(item)) for name, item in value.items())
+        if isinstance(value, list | tuple):
+            return tuple(self._keys(item) for item in value)
+        if is_dataclass(value) and not isinstance(value, type):
+            return (type(value), tuple(self._keys(getattr(value, f.name)) for f in fields(value)))
+        return value
 
     def log_pages(self) -> int:
         return page_count(len(self.model.analysis.incidents))
 
     def incident_log(self, number: int = 1) -> GeneratedPage:
         """Page ``number`` of the incident log: its facets count the rows of that page."""
+        return self._log_plan(number).make()
+
+    def _log_plan(self, number: int) -> Planned[GeneratedPage]:
         everything = list(self.model.analysis.incidents.values())
         pager = Pager.of(LOG_SRC, number, len(everything))
         rows = pager.slice(everything)
@@ -480,7 +537,7 @@ class Renderer:
         open_counts = {
             f.id: sum(1 for a in analysis.incident_actions(f.id) if a.record.is_open) for f in rows
         }
-        return self._page(
+        return self._planned(
             pager.page_src(number),
             "incident_log.md.j2",
             {"title": _paged_title("Incident log", pager), "hide": WIDE},
@@ -513,41 +570,58 @@ class Renderer:
 
     def catalogue_section(self, src: str, user_indexes: Collection[str]) -> str | None:
         """The generated markdown for a hand-written catalogue page, or ``None`` for others."""
+        planned = self.catalogue_section_plan(src, user_indexes)
+        return planned.make() if planned is not None else None
+
+    def catalogue_section_plan(
+        self, src: str, user_indexes: Collection[str]
+    ) -> Planned[str] | None:
+        """:meth:`catalogue_section`, made when asked."""
         if src in user_indexes:
             kind = next(k for k in CATALOGUE_KINDS if self.catalogue_src(k, "") == src)
-            return self.catalogue_index(kind, standalone=False)
+            return Planned(src, lambda: self.catalogue_index(kind, standalone=False))
         slug = src.rpartition("/")[2].removesuffix(".md")
         project, catalogue = self.model.project, self.model.catalogue
         if self.catalogue_src("integrations", slug) == src and slug in project.partners:
             runbooks = [*project.partners[slug].data.runbooks]
             runbooks += catalogue.runbooks_by_partner.get(slug, [])
-            return self.render(
-                "partner_section.md.j2",
+            runbooks = list(dict.fromkeys(runbooks))
+            stale = {r for r in runbooks if r in catalogue.runbooks and catalogue.runbooks[r].stale}
+            return self._section_plan(
                 src,
+                "partner_section.md.j2",
                 slug=slug,
                 entry=project.partners[slug].data,
                 stats=catalogue.partners[slug],
-                runbooks=list(dict.fromkeys(runbooks)),
+                runbooks=runbooks,
+                stale_runbooks=stale,
                 list_rows=LIST_ROWS,
             )
         if self.catalogue_src("sites", slug) == src and slug in project.sites:
-            return self.render(
-                "site_section.md.j2",
+            return self._section_plan(
                 src,
+                "site_section.md.j2",
                 slug=slug,
                 entry=project.sites[slug].data,
                 stats=catalogue.sites[slug],
                 list_rows=LIST_ROWS,
             )
         if self.catalogue_src("runbooks", slug) == src and slug in project.runbooks:
-            return self.render(
-                "runbook_section.md.j2",
+            return self._section_plan(
                 src,
+                "runbook_section.md.j2",
                 slug=slug,
                 entry=project.runbooks[slug].data,
                 stats=catalogue.runbooks[slug],
             )
         return None
+
+    def _section_plan(self, src: str, template: str, **context: Any) -> Planned[str]:
+        return Planned(
+            src,
+            lambda: self.render(template, src, **context),
+            lambda: (template, self._keys(context)),
+        )
 
     # ------------------------------------------------------------------ register, backlog, trends
 
@@ -556,6 +630,9 @@ class Renderer:
 
     def actions_page(self, number: int = 1) -> GeneratedPage:
         """Page ``number`` of the action register; the summaries count every action."""
+        return self._register_plan(number).make()
+
+    def _register_plan(self, number: int) -> Planned[GeneratedPage]:
         analysis = self.model.analysis
         actions = register_order(analysis)
         pager = Pager.of(ACTIONS_SRC, number, len(actions))
@@ -569,7 +646,7 @@ class Renderer:
             kind: Counter(a.record.item.status for a in actions if a.record.item.type == kind)
             for kind in ACTION_TYPES
         }
-        return self._page(
+        return self._planned(
             pager.page_src(number),
             "actions.md.j2",
             {"title": _paged_title("Action register", pager), "hide": WIDE},
@@ -588,6 +665,9 @@ class Renderer:
     def backlog_page(self, number: int = 1) -> GeneratedPage:
         """Page ``number`` of the backlog: open actions by score, with filters like the log's;
         the qualifying incidents on the first page."""
+        return self._backlog_plan(number).make()
+
+    def _backlog_plan(self, number: int) -> Planned[GeneratedPage]:
         analysis = self.model.analysis
         ranked = ranked_open_actions(analysis)
         pager = Pager.of(BACKLOG_SRC, number, len(ranked))
@@ -610,7 +690,7 @@ class Renderer:
         for values in row_facets.values():
             for name, tokens in values.items():
                 facets.setdefault(name, Counter()).update(tokens)
-        return self._page(
+        return self._planned(
             pager.page_src(number),
             "backlog.md.j2",
             {"title": _paged_title("Backlog candidates", pager), "hide": WIDE},
@@ -735,17 +815,29 @@ class Renderer:
         """The generated pages of the navigation; the catalogue folders' own ``index.md``
         files are kept. (An incident's page is made when MkDocs reads it:
         :meth:`incident_markdown`.)"""
-        pages = [self.incident_log(n) for n in range(1, self.log_pages() + 1)]
+        return [planned.make() for planned in self.index_plan(user_indexes=user_indexes)]
+
+    def index_plan(self, *, user_indexes: Collection[str] = ()) -> list[Planned[GeneratedPage]]:
+        """:meth:`index_pages`, each made when asked; the pages of the log, the register and
+        the backlog say what they show, the others are made from the whole model."""
+        plan = [self._log_plan(n) for n in range(1, self.log_pages() + 1)]
         for kind in CATALOGUE_KINDS:
             src = self.catalogue_src(kind, "")
             if src not in user_indexes:
-                meta = {"title": _INDEX_TITLES[kind], "render_macros": False}
-                body = self.catalogue_index(kind, standalone=True)
-                pages.append(GeneratedPage(src, front_matter(meta) + body))
-        pages += [self.actions_page(n) for n in range(1, self.register_pages() + 1)]
-        pages += [self.backlog_page(n) for n in range(1, self.backlog_pages() + 1)]
-        pages += [self.trends_page(), self.peak_page(), self.report_page()]
-        return pages
+                plan.append(Planned(src, functools.partial(self._catalogue_index_page, kind)))
+        plan += [self._register_plan(n) for n in range(1, self.register_pages() + 1)]
+        plan += [self._backlog_plan(n) for n in range(1, self.backlog_pages() + 1)]
+        plan += [
+            Planned(TRENDS_SRC, self.trends_page),
+            Planned(PEAK_SRC, self.peak_page),
+            Planned(NEW_SRC, self.report_page),
+        ]
+        return plan
+
+    def _catalogue_index_page(self, kind: str) -> GeneratedPage:
+        meta = {"title": _INDEX_TITLES[kind], "render_macros": False}
+        body = self.catalogue_index(kind, standalone=True)
+        return GeneratedPage(self.catalogue_src(kind, ""), front_matter(meta) + body)
 
 
 def _paged_title(title: str, pager: Pager) -> str:
