@@ -6,6 +6,7 @@ their links: they are made relative here.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -65,18 +66,24 @@ def action_anchor(action_id: str) -> str:
     return action_id.lower()
 
 
+@functools.lru_cache(maxsize=65536)
+def _page_url(src: str, directory_urls: bool) -> str:
+    """:meth:`Urls.page`; every page links to thousands of others, often the same ones."""
+    stem, _ = posixpath.splitext(src)
+    folder, name = posixpath.split(stem)
+    prefix = f"{folder}/" if folder else ""
+    if name in ("index", "README"):
+        return prefix if directory_urls else f"{prefix}index.html"
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
 @dataclass(frozen=True)
 class Urls:
     directory_urls: bool = True
 
     def page(self, src: str) -> str:
         """The URL of a docs file, relative to the site root (``incidents/INC-2026-001/``)."""
-        stem, _ = posixpath.splitext(src)
-        folder, name = posixpath.split(stem)
-        prefix = f"{folder}/" if folder else ""
-        if name in ("index", "README"):
-            return prefix if self.directory_urls else f"{prefix}index.html"
-        return f"{stem}/" if self.directory_urls else f"{stem}.html"
+        return _page_url(src, self.directory_urls)
 
     def to_root(self, from_src: str) -> str:
         """The relative path from the page of ``from_src`` up to the site root (``../../``)."""
