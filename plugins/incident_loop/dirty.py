@@ -104,12 +104,16 @@ class DirtyRebuilds:
         same, else made now."""
         pages = []
         for planned in plan:
-            inputs = self._inputs(planned)
-            known = self.served_index_pages.get(planned.src)
-            page = known[1] if known and self._same(planned, known[0], inputs) else planned.make()
+            served = self.served_index_pages.get(planned.src)
+            if served is not None and self.same_model:  # nothing any page shows changed
+                kept = served
+            else:
+                inputs = self._inputs(planned)
+                same = served is not None and self._same(planned, served[0], inputs)
+                kept = served if served is not None and same else (inputs, planned.make())
             if self.active:
-                self.building_index_pages[planned.src] = (inputs, page)
-            pages.append(page)
+                self.building_index_pages[planned.src] = kept
+            pages.append(kept[1])
         return pages
 
     def _inputs(self, planned: Planned[T]) -> object:
@@ -174,8 +178,9 @@ class DirtyRebuilds:
             if planned is None:
                 continue
             key = "section:" + src
-            inputs = self.building_section_inputs[src] = self._inputs(planned)
             served = self.served_section_inputs.get(src)
+            inputs = served if self.same_model else self._inputs(planned)
+            self.building_section_inputs[src] = inputs
             if key in self.served and self._same(planned, served, inputs):
                 self.building[key] = self.served[key]
                 continue

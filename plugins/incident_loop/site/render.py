@@ -185,6 +185,10 @@ class Planned(Generic[T]):
     inputs: Callable[[], object] | None = None
 
 
+#: How a page is made: its template, front matter, place in the navigation and context.
+Recipe = tuple[str, dict[str, Any], str, dict[str, Any]]
+
+
 class View:
     """What a template needs besides its data: links from its page, names and the time zone."""
 
@@ -325,16 +329,21 @@ class Renderer:
         body = self.render(template, src, **context)
         return GeneratedPage(src, front_matter(meta) + body, nav)
 
-    def _planned(
-        self, src: str, template: str, meta: dict[str, Any], nav: str = "listed", **context: Any
-    ) -> Planned[GeneratedPage]:
-        """:meth:`_page`, made when asked; what it shows is its template, front matter and
-        context, every value of which the template reads."""
-        return Planned(
-            src,
-            lambda: self._page(src, template, meta, nav, **context),
-            lambda: (template, meta, nav, self._keys(context)),
-        )
+    def _planned(self, src: str, recipe: Callable[[], Recipe]) -> Planned[GeneratedPage]:
+        """A page made by :meth:`_page` from ``recipe()``, which is worked out once, when the
+        page is made or compared. What the page shows is its recipe: the template reads every
+        value of its context."""
+        once = functools.cache(recipe)
+
+        def make() -> GeneratedPage:
+            template, meta, nav, context = once()
+            return self._page(src, template, meta, nav, **context)
+
+        def inputs() -> object:
+            template, meta, nav, context = once()
+            return (template, meta, nav, self._keys(context))
+
+        return Planned(src, make, inputs)
 
     # ------------------------------------------------------------------ incidents
 
@@ -513,7 +522,14 @@ class Renderer:
         return self._log_plan(number).make()
 
     def _log_plan(self, number: int) -> Planned[GeneratedPage]:
-        everything = list(self.model.analysis.incidents.values())
+        return self._planned(paged_src(LOG_SRC, number), functools.partial(self._log, number))
+
+    @functools.cached_property
+    def _log_rows(self) -> list[IncidentFacts]:
+        return list(self.model.analysis.incidents.values())
+
+    def _log(self, number: int) -> Recipe:
+        everything = self._log_rows
         pager = Pager.of(LOG_SRC, number, len(everything))
         rows = pager.slice(everything)
         facets = {
@@ -537,16 +553,17 @@ class Renderer:
         open_counts = {
             f.id: sum(1 for a in analysis.incident_actions(f.id) if a.record.is_open) for f in rows
         }
-        return self._planned(
-            pager.page_src(number),
+        return (
             "incident_log.md.j2",
             {"title": _paged_title("Incident log", pager), "hide": WIDE},
-            nav=pager.nav,
-            pager=pager,
-            rows=rows,
-            facets=options,
-            open_counts=open_counts,
-            incidents_dir=self.settings.incidents_dir,
+            pager.nav,
+            {
+                "pager": pager,
+                "rows": rows,
+                "facets": options,
+                "open_counts": open_counts,
+                "incidents_dir": self.settings.incidents_dir,
+            },
         )
 
     # ------------------------------------------------------------------ catalogue
@@ -633,9 +650,17 @@ class Renderer:
         return self._register_plan(number).make()
 
     def _register_plan(self, number: int) -> Planned[GeneratedPage]:
-        analysis = self.model.analysis
-        actions = register_order(analysis)
-        pager = Pager.of(ACTIONS_SRC, number, len(actions))
+        src = paged_src(ACTIONS_SRC, number)
+        return self._planned(src, functools.partial(self._register, number))
+
+    @functools.cached_property
+    def _register_rows(self) -> list[ActionFacts]:
+        return register_order(self.model.analysis)
+
+    @functools.cached_property
+    def _register_summary(self) -> dict[str, Any]:
+        """What every page of the register says of all actions."""
+        actions = self._register_rows
         counts: dict[str, list[int]] = {}
         for action in actions:  # open, overdue, all
             row = counts.setdefault(action.record.item.owner, [0, 0, 0])
@@ -646,21 +671,30 @@ class Renderer:
             kind: Counter(a.record.item.status for a in actions if a.record.item.type == kind)
             for kind in ACTION_TYPES
         }
-        return self._planned(
-            pager.page_src(number),
+        return {
+            "total": len(actions),
+            "overdue": sum(1 for a in actions if a.overdue),
+            "by_owner": {owner: tuple(counts[owner]) for owner in sorted(counts)},
+            "status_by_type": status_by_type,
+            "today": self.model.analysis.today,
+        }
+
+    def _register(self, number: int) -> Recipe:
+        actions = self._register_rows
+        pager = Pager.of(ACTIONS_SRC, number, len(actions))
+        return (
             "actions.md.j2",
             {"title": _paged_title("Action register", pager), "hide": WIDE},
-            nav=pager.nav,
-            pager=pager,
-            actions=actions,
-            rows=pager.slice(actions),
-            by_owner={owner: tuple(counts[owner]) for owner in sorted(counts)},
-            status_by_type=status_by_type,
-            today=analysis.today,
+            pager.nav,
+            {"pager": pager, "rows": pager.slice(actions), **self._register_summary},
         )
 
+    @functools.cached_property
+    def _ranked(self) -> list[ActionFacts]:
+        return ranked_open_actions(self.model.analysis)
+
     def backlog_pages(self) -> int:
-        return page_count(len(ranked_open_actions(self.model.analysis)))
+        return page_count(len(self._ranked))
 
     def backlog_page(self, number: int = 1) -> GeneratedPage:
         """Page ``number`` of the backlog: open actions by score, with filters like the log's;
@@ -668,8 +702,12 @@ class Renderer:
         return self._backlog_plan(number).make()
 
     def _backlog_plan(self, number: int) -> Planned[GeneratedPage]:
+        src = paged_src(BACKLOG_SRC, number)
+        return self._planned(src, functools.partial(self._backlog, number))
+
+    def _backlog(self, number: int) -> Recipe:
         analysis = self.model.analysis
-        ranked = ranked_open_actions(analysis)
+        ranked = self._ranked
         pager = Pager.of(BACKLOG_SRC, number, len(ranked))
         rows = pager.slice(ranked)
         incidents = analysis.incidents
@@ -690,22 +728,23 @@ class Renderer:
         for values in row_facets.values():
             for name, tokens in values.items():
                 facets.setdefault(name, Counter()).update(tokens)
-        return self._planned(
-            pager.page_src(number),
+        return (
             "backlog.md.j2",
             {"title": _paged_title("Backlog candidates", pager), "hide": WIDE},
-            nav=pager.nav,
-            pager=pager,
-            qualifying=recent,
-            older_qualifying=len(qualifying) - len(recent),
-            qualifying_days=QUALIFYING_DAYS,
-            ranked=rows,
-            by_value=ranked_by_value(analysis) if number == 1 else [],
-            by_value_shown=BY_VALUE_SHOWN,
-            quick_wins=quick_wins(analysis) if number == 1 else [],
-            row_facets=row_facets,
-            owners={css_token(a.record.item.owner): a.record.item.owner for a in rows},
-            facets={name: sorted(counts.items()) for name, counts in facets.items()},
+            pager.nav,
+            {
+                "pager": pager,
+                "qualifying": recent,
+                "older_qualifying": len(qualifying) - len(recent),
+                "qualifying_days": QUALIFYING_DAYS,
+                "ranked": rows,
+                "by_value": ranked_by_value(analysis) if number == 1 else [],
+                "by_value_shown": BY_VALUE_SHOWN,
+                "quick_wins": quick_wins(analysis) if number == 1 else [],
+                "row_facets": row_facets,
+                "owners": {css_token(a.record.item.owner): a.record.item.owner for a in rows},
+                "facets": {name: sorted(counts.items()) for name, counts in facets.items()},
+            },
         )
 
     def _backlog_facets(self, action: ActionFacts) -> dict[str, list[str]]:
