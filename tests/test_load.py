@@ -9,7 +9,7 @@ import pytest
 
 from incident_loop.config import read_project_config
 from incident_loop.core.project import check_project
-from incident_loop.core.sources import read_markdown, read_yaml_file
+from incident_loop.core.sources import SourceCache, read_markdown, read_yaml_file
 from incident_loop.core.yamlio import YamlProblem, read_yaml
 
 TEXT = """\
@@ -112,6 +112,34 @@ def test_every_check_reads_the_files_as_they_are_now(minimal: Path) -> None:
     second = check_project(config)
     assert second is not first
     assert second.project.incidents[0].incident.title == "DHL labels slow"
+
+
+def test_a_cached_unchanged_file_is_not_validated_again(minimal: Path) -> None:
+    """``mkdocs serve`` keeps a SourceCache: an unchanged incident keeps its validated record
+    and actions (the same objects), an edited one is validated afresh, and an error is found
+    on every check, not only the first."""
+    config, cache = read_project_config(minimal), SourceCache()
+    (first,) = check_project(config, cache).project.incidents
+    (again,) = check_project(config, cache).project.incidents
+    assert again.incident is first.incident
+    assert again.actions[0].item is first.actions[0].item
+    (uncached,) = check_project(config).project.incidents
+    assert uncached.incident == first.incident and uncached.incident is not first.incident
+
+    path = minimal / "incidents/2026/2026-01-10-dhl-label-timeouts.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("DHL label API timeouts", "DHL labels slow"), encoding="utf-8")
+    (edited,) = check_project(config, cache).project.incidents
+    assert edited.incident.title == "DHL labels slow"
+    assert edited.actions[0].item == first.actions[0].item
+    assert edited.actions[0].item is not first.actions[0].item
+
+    path.write_text(text.replace("severity: Sev2", "severity: Sev9"), encoding="utf-8")
+    want = "2026-01-10-dhl-label-timeouts.md:4: error: severity:"
+    for _ in range(2):
+        result = check_project(config, cache)
+        assert not result.project.incidents
+        assert [d.text() for d in result.diagnostics if want in d.text()], result.diagnostics
 
 
 @pytest.mark.parametrize("enabled", [True, False])

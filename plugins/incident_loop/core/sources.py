@@ -8,13 +8,15 @@ the body and reads the YAML with :mod:`incident_loop.yamlio`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .diagnostics import Diagnostic
 from .yamlio import KeyPath, YamlProblem, read_yaml
+
+T = TypeVar("T")
 
 #: Files under ``incidents/`` that are documentation of the folder, not incidents.
 NOT_INCIDENTS = {"readme.md"}
@@ -44,6 +46,17 @@ class SourceFile:
     #: The line a missing top-level key is reported on.
     root_line: int = 1
     _lines: dict[KeyPath, int] | None = field(default=None, repr=False, compare=False)
+    _derived: dict[Hashable, Any] | None = field(default=None, repr=False, compare=False)
+
+    def derive(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per read of the file and kept with it under ``key``: a
+        file that :class:`SourceCache` serves again is not validated again (``mkdocs serve``).
+        ``make`` must depend on nothing but the file and ``key``; what it raises is not kept."""
+        if self._derived is None:
+            self._derived = {}
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
 
     def add_problem(self, diagnostic: Diagnostic) -> None:
         """Record a problem found while reading the file."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -583,7 +584,8 @@ def _check_incident(
 
     incident: Incident | None = None
     try:
-        incident = validated(Incident, data, context)
+        zone = context.get("zone")
+        incident = source.derive((Incident, zone), lambda: validated(Incident, data, context))
     except ValidationError as exc:
         out.extend(pydantic_diagnostics(exc, source, Incident, examples=seen.examples))
     if incident is not None:
@@ -845,7 +847,9 @@ def _check_action_entries(
                 out.extend(pydantic_diagnostics(exc, source, ActionRef, key_path))
             continue
         try:
-            item = validated(ActionItem, entry)
+            item = source.derive(
+                (ActionItem, index), functools.partial(validated, ActionItem, entry)
+            )
         except ValidationError as exc:
             out.extend(pydantic_diagnostics(exc, source, ActionItem, key_path))
             item = None
