@@ -307,26 +307,39 @@ class Renderer:
         )
         return View(self.model, links)
 
-    def render(self, template: str, src: str, **context: Any) -> str:
-        """A template rendered for the page of ``src``."""
+    def render(self, template: str, src: str, *, planned: bool = False, **context: Any) -> str:
+        """A template rendered for the page of ``src``. A :class:`Planned` page or section
+        gets its context, its view and the settings only, not the whole model, so that what
+        it shows is what :meth:`_keys` compares (a template reaching for more fails)."""
         model = self.model
+        whole = (
+            {}
+            if planned
+            else {
+                "project": model.project,
+                "analysis": model.analysis,
+                "catalogue": model.catalogue,
+            }
+        )
         return self.env.get_template(template).render(
-            view=self.view(src),
-            settings=self.settings,
-            project=model.project,
-            analysis=model.analysis,
-            catalogue=model.catalogue,
-            **context,
+            view=self.view(src), settings=self.settings, **whole, **context
         )
 
     def catalogue_src(self, kind: str, slug: str) -> str:
         return catalogue_src(self.folders[kind], slug)
 
     def _page(
-        self, src: str, template: str, meta: dict[str, Any], nav: str = "listed", **context: Any
+        self,
+        src: str,
+        template: str,
+        meta: dict[str, Any],
+        nav: str = "listed",
+        *,
+        planned: bool = False,
+        **context: Any,
     ) -> GeneratedPage:
         meta = {"render_macros": False, **meta, "title": meta_title(meta["title"])}
-        body = self.render(template, src, **context)
+        body = self.render(template, src, planned=planned, **context)
         return GeneratedPage(src, front_matter(meta) + body, nav)
 
     def _planned(self, src: str, recipe: Callable[[], Recipe]) -> Planned[GeneratedPage]:
@@ -337,7 +350,7 @@ class Renderer:
 
         def make() -> GeneratedPage:
             template, meta, nav, context = once()
-            return self._page(src, template, meta, nav, **context)
+            return self._page(src, template, meta, nav, planned=True, **context)
 
         def inputs() -> object:
             template, meta, nav, context = once()
@@ -636,7 +649,7 @@ class Renderer:
     def _section_plan(self, src: str, template: str, **context: Any) -> Planned[str]:
         return Planned(
             src,
-            lambda: self.render(template, src, **context),
+            lambda: self.render(template, src, planned=True, **context),
             lambda: (template, self._keys(context)),
         )
 
