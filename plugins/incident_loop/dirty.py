@@ -104,13 +104,11 @@ class DirtyRebuilds:
         same, else made now."""
         pages = []
         for planned in plan:
-            served = self.served_index_pages.get(planned.src)
-            if served is not None and self.same_model:  # nothing any page shows changed
-                kept = served
-            else:
+            kept = self.served_index_pages.get(planned.src)
+            if kept is None or not self.same_model:  # else nothing any page shows changed
                 inputs = self._inputs(planned)
-                same = served is not None and self._same(planned, served[0], inputs)
-                kept = served if served is not None and same else (inputs, planned.make())
+                if kept is None or not self._same(planned, kept[0], inputs):
+                    kept = (inputs, planned.make())
             if self.active:
                 self.building_index_pages[planned.src] = kept
             pages.append(kept[1])

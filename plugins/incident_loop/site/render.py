@@ -309,8 +309,9 @@ class Renderer:
 
     def render(self, template: str, src: str, *, planned: bool = False, **context: Any) -> str:
         """A template rendered for the page of ``src``. A :class:`Planned` page or section
-        gets its context, its view and the settings only, not the whole model, so that what
-        it shows is what :meth:`_keys` compares (a template reaching for more fails)."""
+        gets its context, its view (links and names) and the settings only: what it shows is
+        what its inputs compare, and a template that reaches for ``project``, ``analysis`` or
+        ``catalogue`` fails instead of showing facts a dirty rebuild does not compare."""
         model = self.model
         whole = (
             {}
