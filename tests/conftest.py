@@ -59,6 +59,14 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
+def search_text(site: Path, location: str) -> str:
+    """The words the search index holds for one page, its sections joined."""
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = [e for e in index["docs"] if e["location"].split("#")[0] == location]
+    assert entries, f"{location} is not in the search index"
+    return visible_text(" ".join(e["title"] + " " + e["text"] for e in entries))
+
+
 def run_cli(*args: str) -> Any:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

@@ -3,13 +3,12 @@ search index have them as the templates made them."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import build_site, visible_text
+from conftest import build_site, search_text
 from incident_loop.site import finished
 
 PAGE = (
@@ -41,13 +40,6 @@ def test_lift_leaves_placeholders_and_put_back_restores_the_blocks() -> None:
     assert finished.anchor_ids(blocks) == {"a&b"}
 
 
-def _search_text(site: Path, location: str) -> str:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    entries = [e for e in index["docs"] if e["location"].split("#")[0] == location]
-    assert entries, f"{location} is not in the search index"
-    return visible_text(" ".join(e["title"] + " " + e["text"] for e in entries))
-
-
 def test_the_tables_are_in_the_pages_and_in_the_search_index(minimal: Path) -> None:
     site = build_site(minimal)
     title, action = "DHL label API timeouts", "Idempotency keys on label creation"
@@ -63,7 +55,7 @@ def test_the_tables_are_in_the_pages_and_in_the_search_index(minimal: Path) -> N
         html = (site / location / "index.html").read_text(encoding="utf-8")
         assert text in html, location
         assert "il-finished" not in html, location
-        assert text in _search_text(site, location), location
+        assert text in search_text(site, location), location
     log = (site / "incidents/index.html").read_text(encoding="utf-8")
     assert f'<td class="il-fill" title="{title}">{title}</td>' in log
 

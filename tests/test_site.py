@@ -17,6 +17,7 @@ from conftest import (
     build_site,
     check_json,
     sample_copy,
+    search_text,
     visible_text,
 )
 
@@ -69,17 +70,9 @@ def test_incident_page(minimal: Path) -> None:
     assert 'class="md-tag"' not in page
 
 
-def _search_text(site: Path, location: str) -> str:
-    """The words the search index holds for one page, its sections joined."""
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    entries = [e for e in index["docs"] if e["location"].split("#")[0] == location]
-    assert entries, f"{location} is not in the search index"
-    return visible_text(" ".join(e["title"] + " " + e["text"] for e in entries))
-
-
 def test_search_finds_an_incident_by_its_facts_scope_durations_and_actions(minimal: Path) -> None:
     site = build_site(minimal)
-    text = _search_text(site, "incidents/INC-2026-001/")
+    text = search_text(site, "incidents/INC-2026-001/")
     # The fixture's facts, its scope by name (integrations/dhl.md, sites/ams.md), a duration
     # (09:00 -> 10:30), the decision rule and its action's title: the whole page is indexed.
     for words in (
@@ -106,7 +99,7 @@ def test_search_finds_an_incident_by_its_facts_scope_durations_and_actions(minim
 
 def test_search_finds_an_action_in_the_register(minimal: Path) -> None:
     site = build_site(minimal)
-    text = _search_text(site, "actions/")
+    text = search_text(site, "actions/")
     assert "INC-2026-001-A1 Idempotency keys on label creation" in text
     assert "Retried label requests never create a second label" in text  # its criteria
 
