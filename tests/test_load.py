@@ -146,7 +146,7 @@ def test_a_cached_unchanged_file_is_not_validated_again(minimal: Path) -> None:
 def test_a_check_leaves_the_cycle_collector_as_it_found_it(
     minimal: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
 ) -> None:
-    # The collector is paused while the project is read (pipeline._without_cycle_collection).
+    # The collector is paused while the project is read (pipeline.without_cycle_collection).
     import incident_loop.core.project as pipeline
 
     was = gc.isenabled()

@@ -37,7 +37,7 @@ def check_project(config: ProjectConfig, cache: SourceCache | None = None) -> Ch
 
     ``cache`` keeps the incident files between calls (see :class:`SourceCache`).
     """
-    with _without_cycle_collection():
+    with without_cycle_collection():
         project = load_project(config, cache)
         analysis = analyse(project)
     diagnostics = sort_diagnostics(project.diagnostics + analysis.warnings)
@@ -45,11 +45,15 @@ def check_project(config: ProjectConfig, cache: SourceCache | None = None) -> Ch
 
 
 @contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while the project is read, and restored after.
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the project is read (or the exports are written),
+    and restored after.
 
     Reading creates many containers and no reference cycles, so a collection on the way only
-    walks every object made so far; memory is still freed by reference counting.
+    walks every object made so far; memory is still freed by reference counting. Writing the
+    exports makes thousands of short-lived rows: collections during it would move them into the
+    older generations before they are freed, which brings on a full collection of the whole
+    served site under ``mkdocs serve`` (at 5,000 incidents the rows took 0.3 s instead of 0.1 s).
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from ..core.analyse import Analysis, ranked_open_actions
 from ..core.peak import PeakReadiness
-from ..core.project import CheckResult
+from ..core.project import CheckResult, without_cycle_collection
 from ..core.records import Impact
 from ..core.rules import TOO_FEW, round_number
 from ..core.settings import ProjectConfig
@@ -353,7 +353,7 @@ def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: 
     for name, make in makers.items():
         target = site_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8", newline="") as handle:
+        with without_cycle_collection(), target.open("w", encoding="utf-8", newline="") as handle:
             make(handle)
 
 
