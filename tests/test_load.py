@@ -181,3 +181,30 @@ def test_lines_are_counted_at_line_feeds_only(character: str) -> None:
     assert document.lines[("b",)] == 3
     assert document.lines[("b", 0)] == 4
     assert document.lines[("f",)] == 6
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_writing_the_exports_pauses_the_cycle_collector_and_restores_it(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    from incident_loop.site import exports
+    from incident_loop.site.model import SiteModel
+    from incident_loop.site.urls import Urls
+
+    result = check_project(read_project_config(minimal))
+    model = SiteModel.build(result.project, result.analysis)
+    made = exports.incidents_data
+
+    def rows(*args: object) -> object:
+        assert not gc.isenabled()  # paused while the rows are made and written
+        return made(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(exports, "incidents_data", rows)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        exports.write_exports(model, Urls(), None, tmp_path)
+        assert gc.isenabled() is enabled
+        assert '"id": "INC-2026-001"' in (tmp_path / "api/incidents.json").read_text("utf-8")
+    finally:
+        (gc.enable if was else gc.disable)()
