@@ -170,6 +170,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 "shows the problems until they are fixed"
             )
         self.model = SiteModel.build(result.project, result.analysis)
+        self.finished = {}
         docs_pages = {f.src_uri for f in files.documentation_pages()}
         self.renderer = Renderer(
             self.env, self.model, Urls(config.use_directory_urls), docs_pages=docs_pages
