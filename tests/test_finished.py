@@ -58,6 +58,8 @@ def test_the_tables_are_in_the_pages_and_in_the_search_index(minimal: Path) -> N
         assert text in search_text(site, location), location
     log = (site / "incidents/index.html").read_text(encoding="utf-8")
     assert f'<td class="il-fill" title="{title}">{title}</td>' in log
+    # Search joins the text of adjacent cells: the header cells are apart, word by word.
+    assert "Id Date Title Severity Category Failure mode Scope" in search_text(site, "incidents/")
 
 
 def _link_to_register(root: Path, anchor: str) -> None:
