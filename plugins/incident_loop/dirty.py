@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,6 +46,25 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+@dataclass
+class _Build:
+    """What one build made and compared; the next build compares its own with these."""
+
+    #: The digest of each page's markdown, by source path (``section:<src>`` for the
+    #: generated sections of a catalogue page).
+    digests: dict[str, str] = field(default_factory=dict)
+    #: What every page depends on besides: the docs pages, mkdocs.yml's time, today.
+    frame: object = None
+    #: What each incident page showed, by source path, and what all of them show.
+    incident_inputs: dict[str, object] = field(default_factory=dict)
+    shared: object = None
+    #: What the index pages and catalogue sections showed: all of them (the model), each
+    #: index page with its inputs, and each section's inputs, by source path.
+    model: object = None
+    index_pages: dict[str, tuple[object, GeneratedPage]] = field(default_factory=dict)
+    section_inputs: dict[str, object] = field(default_factory=dict)
+
+
 class DirtyRebuilds:
     """The state of one ``mkdocs serve --dirty`` process: what the last successful build
     served, and what the build under way makes. With ``active`` false (a build, or a serve
@@ -52,31 +72,14 @@ class DirtyRebuilds:
 
     def __init__(self, active: bool = False) -> None:
         self.active = active
-        #: Digest of the markdown of each page of the last successful build, by source path
-        #: (``section:<src>`` for the generated sections of a catalogue page), and what every
-        #: page depends on besides (the docs pages, mkdocs.yml's time, today).
-        self.served: dict[str, str] = {}
-        self.served_frame: object = None
-        #: What each incident page and all of them showed, to skip making unchanged ones.
-        self.served_inputs: dict[str, object] = {}
-        self.served_shared: object = None
-        #: What the index pages and catalogue sections showed (all of them, and each one), and
-        #: the index pages themselves, by source path.
-        self.served_model: object = None
-        self.served_index_pages: dict[str, tuple[object, GeneratedPage]] = {}
-        self.served_section_inputs: dict[str, object] = {}
+        #: What the last successful build made and compared.
+        self.served = _Build()
         #: The built page of each documentation page, to remove those of deleted sources.
         self.built_pages: dict[str, str] = {}
         self._begin_build()
 
     def _begin_build(self) -> None:
-        self.building: dict[str, str] = {}
-        self.building_frame: object = None
-        self.building_inputs: dict[str, object] = {}
-        self.building_shared: object = None
-        self.building_model: object = None
-        self.building_index_pages: dict[str, tuple[object, GeneratedPage]] = {}
-        self.building_section_inputs: dict[str, object] = {}
+        self.building = _Build()
         self.same_project = False
         self.same_model = False
         #: Incident markdown and catalogue sections made while marking, for the pages that are
@@ -91,26 +94,26 @@ class DirtyRebuilds:
         self._begin_build()
         if not self.active:
             return
-        self.building_frame = (frozenset(docs_pages), _mtime(config_file), renderer.analysis.today)
-        self.building_shared = renderer.shared_inputs()
+        self.building.frame = (frozenset(docs_pages), _mtime(config_file), renderer.analysis.today)
+        self.building.shared = renderer.shared_inputs()
         self.same_project = (
-            self.served_frame == self.building_frame and self.served_shared == self.building_shared
+            self.served.frame == self.building.frame and self.served.shared == self.building.shared
         )
-        self.building_model = renderer.model_inputs()
-        self.same_model = self.same_project and self.building_model == self.served_model
+        self.building.model = renderer.model_inputs()
+        self.same_model = self.same_project and self.building.model == self.served.model
 
     def index_pages(self, plan: list[Planned[GeneratedPage]]) -> list[GeneratedPage]:
         """The generated index pages: each one of the last build while what it shows is the
         same, else made now."""
         pages = []
         for planned in plan:
-            kept = self.served_index_pages.get(planned.src)
+            kept = self.served.index_pages.get(planned.src)
             if kept is None or not self.same_model:  # else nothing any page shows changed
                 inputs = self._inputs(planned)
                 if kept is None or not self._same(planned, kept[0], inputs):
                     kept = (inputs, planned.make())
             if self.active:
-                self.building_index_pages[planned.src] = kept
+                self.building.index_pages[planned.src] = kept
             pages.append(kept[1])
         return pages
 
@@ -130,11 +133,16 @@ class DirtyRebuilds:
             page_file.changed = True
             return True
         digest = _digest(markdown)
-        self.building[page_file.src_uri] = digest
-        page_file.changed = (
-            self.served_frame != self.building_frame or self.served.get(page_file.src_uri) != digest
-        )
+        self.building.digests[page_file.src_uri] = digest
+        page_file.changed = self._differs(page_file.src_uri)
         return page_file.changed
+
+    def _differs(self, key: str) -> bool:
+        """Whether the page (or sections) noted under ``key`` differ from the last build's."""
+        return (
+            self.served.frame != self.building.frame
+            or self.served.digests.get(key) != self.building.digests[key]
+        )
 
     def mark_incident(
         self,
@@ -150,9 +158,13 @@ class DirtyRebuilds:
         assert isinstance(page_file, MarkedFile)
         src = page_file.src_uri
         inputs = renderer.incident_inputs(facts)
-        self.building_inputs[src] = inputs
-        if self.same_project and src in self.served and self.served_inputs.get(src) == inputs:
-            self.building[src] = self.served[src]
+        self.building.incident_inputs[src] = inputs
+        if (
+            self.same_project
+            and src in self.served.digests
+            and self.served.incident_inputs.get(src) == inputs
+        ):
+            self.building.digests[src] = self.served.digests[src]
             page_file.changed = False
             return
         text = markdown()
@@ -176,18 +188,21 @@ class DirtyRebuilds:
             if planned is None:
                 continue
             key = "section:" + src
-            served = self.served_section_inputs.get(src)
+            served = self.served.section_inputs.get(src)
             inputs = served if self.same_model else self._inputs(planned)
-            self.building_section_inputs[src] = inputs
-            if key in self.served and self._same(planned, served, inputs):
-                self.building[key] = self.served[key]
+            self.building.section_inputs[src] = inputs
+            if key in self.served.digests and self._same(planned, served, inputs):
+                self.building.digests[key] = self.served.digests[key]
                 continue
             sections[src] = planned.make()
-            self.building[key] = _digest(sections[src])
+            self.building.digests[key] = _digest(sections[src])
         any_change = (
-            self.served_frame != self.building_frame
-            or self.served.keys() != self.building.keys()
-            or any(self.served.get(src) != digest for src, digest in self.building.items())
+            self.served.frame != self.building.frame
+            or self.served.digests.keys() != self.building.digests.keys()
+            or any(
+                self.served.digests.get(src) != digest
+                for src, digest in self.building.digests.items()
+            )
         )
         result = []
         for page_file in files:
@@ -202,11 +217,8 @@ class DirtyRebuilds:
                     dest_uri=page_file.dest_uri,
                     inclusion=page_file.inclusion,
                 )
-                if key in self.building:
-                    marked.changed = (
-                        self.served_frame != self.building_frame
-                        or self.served.get(key) != self.building[key]
-                    )
+                if key in self.building.digests:
+                    marked.changed = self._differs(key)
                 else:
                     marked.changed = any_change
                 if marked.changed and src in sections:
@@ -223,11 +235,7 @@ class DirtyRebuilds:
             for src in self.built_pages.keys() - pages.keys():
                 _remove_built_page(self.built_pages[src], site_dir)
             self.built_pages = pages
-            self.served, self.served_frame = self.building, self.building_frame
-            self.served_inputs, self.served_shared = self.building_inputs, self.building_shared
-            self.served_model = self.building_model
-            self.served_index_pages = self.building_index_pages
-            self.served_section_inputs = self.building_section_inputs
+            self.served = self.building
         self._begin_build()
 
 
