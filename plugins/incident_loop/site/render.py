@@ -531,10 +531,6 @@ class Renderer:
     def log_pages(self) -> int:
         return page_count(len(self.model.analysis.incidents))
 
-    def incident_log(self, number: int = 1) -> GeneratedPage:
-        """Page ``number`` of the incident log: its facets count the rows of that page."""
-        return self._log_plan(number).make()
-
     def _log_plan(self, number: int) -> Planned[GeneratedPage]:
         return self._planned(paged_src(LOG_SRC, number), functools.partial(self._log, number))
 
@@ -543,6 +539,7 @@ class Renderer:
         return list(self.model.analysis.incidents.values())
 
     def _log(self, number: int) -> Recipe:
+        """Page ``number`` of the incident log: its facets count the rows of that page."""
         everything = self._log_rows
         pager = Pager.of(LOG_SRC, number, len(everything))
         rows = pager.slice(everything)
@@ -659,10 +656,6 @@ class Renderer:
     def register_pages(self) -> int:
         return page_count(len(self.model.analysis.actions))
 
-    def actions_page(self, number: int = 1) -> GeneratedPage:
-        """Page ``number`` of the action register; the summaries count every action."""
-        return self._register_plan(number).make()
-
     def _register_plan(self, number: int) -> Planned[GeneratedPage]:
         src = paged_src(ACTIONS_SRC, number)
         return self._planned(src, functools.partial(self._register, number))
@@ -694,6 +687,7 @@ class Renderer:
         }
 
     def _register(self, number: int) -> Recipe:
+        """Page ``number`` of the action register; the summaries count every action."""
         actions = self._register_rows
         pager = Pager.of(ACTIONS_SRC, number, len(actions))
         return (
@@ -710,16 +704,13 @@ class Renderer:
     def backlog_pages(self) -> int:
         return page_count(len(self._ranked))
 
-    def backlog_page(self, number: int = 1) -> GeneratedPage:
-        """Page ``number`` of the backlog: open actions by score, with filters like the log's;
-        the qualifying incidents on the first page."""
-        return self._backlog_plan(number).make()
-
     def _backlog_plan(self, number: int) -> Planned[GeneratedPage]:
         src = paged_src(BACKLOG_SRC, number)
         return self._planned(src, functools.partial(self._backlog, number))
 
     def _backlog(self, number: int) -> Recipe:
+        """Page ``number`` of the backlog: open actions by score, with filters like the log's;
+        the qualifying incidents on the first page."""
         analysis = self.model.analysis
         ranked = self._ranked
         pager = Pager.of(BACKLOG_SRC, number, len(ranked))
