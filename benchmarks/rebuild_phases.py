@@ -7,8 +7,10 @@ Generates a project of N incidents (``generate.py N DIR --no-baseline``), builds
 ``mkdocs serve --dirty`` does (one process, the plugins kept, ``dirty=True``), makes one edit of
 the given kind, rebuilds, and prints the wall seconds of the rebuild and of its steps: MkDocs'
 (reading and rendering pages, the theme's templates, search) and the plugin's (the check, the
-site model, the index pages and catalogue sections made to compare them, the exports). Steps
-nest (``on_files`` holds the check), so the rows add up to more than the rebuild. No profiler,
+site model, the index pages and catalogue sections made to compare them, the exports), with
+the configuration loaded again as serve does, the Jinja templates compiled, and the pauses of the
+cycle collector (``gc.callbacks``). Steps nest (``on_files`` holds the check, a collection lands in
+whichever step is running), so the rows add up to more than the rebuild. No profiler,
 so the seconds are real ones; run it on an idle machine. Only for reading: nothing is checked.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import gc
 import re
 import subprocess
 import sys
@@ -49,6 +52,7 @@ def _timed(owner: Any, name: str, label: str) -> None:
 
 
 def _instrument() -> None:
+    import jinja2
     from material.plugins.search import plugin as search
     from mkdocs.commands import build
 
@@ -70,8 +74,24 @@ def _instrument() -> None:
         (dirty.DirtyRebuilds, "mark_hand_written_pages", "plugin: catalogue sections compared"),
         (plugin, "write_exports", "plugin: api/ exports"),
         (plugin, "write_feed", "plugin: feed.xml"),
+        (jinja2.Environment, "compile", "Jinja: compile templates"),
     ):
         _timed(owner, name, label)
+    gc.callbacks.append(_collections)
+
+
+_collection_started: dict[int, float] = {}
+
+
+def _collections(phase: str, info: dict[str, int]) -> None:
+    """Counts the cycle collector's pauses, which land in whichever step is running."""
+    generation = info["generation"]
+    if phase == "start":
+        _collection_started[generation] = time.perf_counter()
+    elif generation in _collection_started:
+        label = f"GC: generation {generation} collections"
+        seconds[label] += time.perf_counter() - _collection_started.pop(generation)
+        calls[label] += 1
 
 
 def _edit(project: Path, kind: str) -> None:
@@ -120,8 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     _edit(project, args.kind)
     seconds.clear()
     calls.clear()
-    again = config()  # serve loads the configuration again; MkDocs keeps the plugin instances
     start = time.perf_counter()
+    again = config()  # serve loads the configuration again; MkDocs keeps the plugin instances
+    seconds["MkDocs: load the configuration again"] = time.perf_counter() - start
+    calls["MkDocs: load the configuration again"] = 1
     build(again, serve_url=SERVE_URL, dirty=True)
     print(f"N={args.n}, {args.kind} edit: the rebuild took {time.perf_counter() - start:.2f} s")
     for label, value in sorted(seconds.items(), key=lambda item: -item[1]):
