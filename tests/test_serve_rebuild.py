@@ -297,3 +297,47 @@ def test_paged_indexes_make_again_only_the_pages_whose_rows_changed(
         assert len(_remade(before, server.site, "incidents/page/")) == 6
     finally:
         server.close()
+
+
+def test_a_rebuild_compiles_the_theme_again_only_where_a_template_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Serve makes a new theme environment for each rebuild; the templates compiled by the first
+    build are kept, and a template edited while serving is compiled again and used."""
+    import jinja2
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    overrides = root / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block footer %}<p>Override one</p>{% endblock %}\n',
+        encoding="utf-8",
+    )
+    _replace(
+        root / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+    )
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def spy(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", spy)
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        assert {"main.html", "base.html", "404.html", "partials/header.html"} <= set(compiled)
+        compiled.clear()
+        server.rebuild()
+        assert not {"main.html", "base.html", "404.html", "partials/header.html"} & set(compiled)
+        assert "Override one" in (tmp_path / "served/404.html").read_text(encoding="utf-8")
+
+        _replace(overrides / "main.html", "Override one", "Override two")
+        compiled.clear()
+        server.rebuild()
+        assert "main.html" in compiled
+        assert not {"base.html", "404.html", "partials/header.html"} & set(compiled)
+        assert "Override two" in (tmp_path / "served/404.html").read_text(encoding="utf-8")
+    finally:
+        server.close()

@@ -105,6 +105,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.sources = SourceCache()
         self.rebuilds = DirtyRebuilds()
         self.files: Files | None = None
+        #: The theme's templates, compiled by the first build (serve only, :meth:`on_env`).
+        self.theme_code = CompiledTemplates()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         macros_log = logging.getLogger(_MACROS_LOGGER)
@@ -309,6 +311,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             page.edit_url = edit_url(self.project_config, facts.record.source.rel)
         return context
 
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        # Serve loads the configuration, and with it a new theme environment, for every rebuild:
+        # without this, each rebuild compiled Material's ~40 templates again (0.2 s).
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = self.theme_code
+        return env
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # A dirty rebuild keeps the exports of the last build while what they show is the same.
         if self.model is not None and self.renderer is not None and not self.rebuilds.same_model:
@@ -335,6 +346,23 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 "again only the pages a save changes"
             )
         return server
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of ``mkdocs serve``. Jinja keys each one by
+    its name and file and checks it against a checksum of the source, so a template edited
+    under ``serve --watch-theme`` is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _add(files: Files, file: File) -> None:
