@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from conftest import EPOCH_2026_11_27, sample_copy
@@ -339,5 +340,54 @@ def test_a_rebuild_compiles_the_theme_again_only_where_a_template_changed(
         assert "main.html" in compiled
         assert not {"base.html", "404.html", "partials/header.html"} & set(compiled)
         assert "Override two" in (tmp_path / "served/404.html").read_text(encoding="utf-8")
+    finally:
+        server.close()
+
+
+def test_after_a_rebuild_that_failed_while_writing_the_next_serves_what_a_fresh_build_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that stops on an error has written some of its pages. Once the sources are
+    as they were before it, nothing differs from the last successful build, yet the pages it
+    wrote must go: the next rebuild makes every page again and removes the page of an incident
+    that was added for the failed rebuild and deleted since."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    overrides = root / "overrides"
+    overrides.mkdir()
+    # A theme template that fails on one page, as a user's override can: Jinja raises
+    # UndefinedError when it calls the undefined `boom`.
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n'
+        '{% block content %}{% if "Boom" in page.title %}{{ boom() }}{% endif %}'
+        "{{ super() }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    _replace(
+        root / "mkdocs.yml", "  name: material\n", "  name: material\n  custom_dir: overrides\n"
+    )
+    outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
+    oldest = root / "incidents/2025/2025-04-08-shopify-order-webhook-duplicates.md"
+    added = root / "incidents/2026/2026-05-20-dpd-labels-again.md"
+    before = {path: path.read_text(encoding="utf-8") for path in (outage, oldest)}
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        _replace(outage, "title: DPD label API outage,", "title: Written before the failure,")
+        text = before[outage].replace("id: INC-2026-007", "id: INC-2026-900")
+        added.write_text(text.split("actions:")[0] + "---\n\nBody.\n", encoding="utf-8")
+        # The oldest incident's page is made after the log's and the newer incidents' pages.
+        _replace(oldest, "title: Duplicate Shopify orders", "title: Boom Shopify orders")
+        with pytest.raises(jinja2.exceptions.UndefinedError, match="'boom' is undefined"):
+            server.rebuild()
+        site = tmp_path / "served"
+        assert "Written before the failure" in (site / "incidents/index.html").read_text("utf-8")
+        assert (site / "incidents/INC-2026-900/index.html").is_file()
+
+        for path, text in before.items():
+            path.write_text(text, encoding="utf-8")
+        added.unlink()
+        served = _same_as_fresh(root, server, tmp_path, "after the failure")
+        assert "Written before the failure" not in served["incidents/index.html"].decode()
+        assert "incidents/INC-2026-900/index.html" not in served
     finally:
         server.close()

@@ -80,6 +80,8 @@ class DirtyRebuilds:
 
     def _begin_build(self) -> None:
         self.building = _Build()
+        #: ``begin`` ran and neither ``finish`` nor ``failed`` has yet.
+        self.under_way = False
         self.same_project = False
         self.same_model = False
         #: Incident markdown and catalogue sections made while marking, for the pages that are
@@ -94,6 +96,7 @@ class DirtyRebuilds:
         self._begin_build()
         if not self.active:
             return
+        self.under_way = True
         self.building.frame = (frozenset(docs_pages), _mtime(config_file), renderer.analysis.today)
         self.building.shared = renderer.shared_inputs()
         self.same_project = (
@@ -231,12 +234,28 @@ class DirtyRebuilds:
         """The build succeeded (``on_post_build``): keep what it made for the next one, and
         remove the built pages of deleted or renamed sources, which a fresh build has not."""
         if self.active and files is not None:
-            pages = {f.src_uri: f.abs_dest_path for f in files.documentation_pages()}
+            pages = _built_pages(files)
             for src in self.built_pages.keys() - pages.keys():
                 _remove_built_page(self.built_pages[src], site_dir)
             self.built_pages = pages
             self.served = self.building
         self._begin_build()
+
+    def failed(self, files: Files | None) -> None:
+        """The build under way stopped on an error (``on_build_error``). It may have written
+        some of its pages, which the last successful build's digests no longer describe: the
+        next build therefore makes every page again, as the first one did, and removes those
+        of its pages whose source is gone by then."""
+        if self.under_way:
+            self.served = _Build()
+            if files is not None:
+                self.built_pages.update(_built_pages(files))
+        self._begin_build()
+
+
+def _built_pages(files: Files) -> dict[str, str]:
+    """The built page of each documentation page, by source path."""
+    return {f.src_uri: f.abs_dest_path for f in files.documentation_pages()}
 
 
 def _mtime(path: str | None) -> int | None:

@@ -337,6 +337,10 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         self.rebuilds.finish(self.files, config.site_dir)
         self.files = None
 
+    def on_build_error(self, *, error: Exception) -> None:
+        self.rebuilds.failed(self.files)
+        self.files = None
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.project_config is not None:
             server.watch(str(self.project_config.paths.incidents_dir))
