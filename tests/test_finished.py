@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import build_site, search_text
+from conftest import add_hook, build_site, sample_copy, search_text
 from incident_loop.site import finished
 
 PAGE = (
@@ -60,6 +60,35 @@ def test_the_tables_are_in_the_pages_and_in_the_search_index(minimal: Path) -> N
     assert f'<td class="il-fill" title="{title}">{title}</td>' in log
     # Search joins the text of adjacent cells: the header cells are apart, word by word.
     assert "Id Date Title Severity Category Failure mode Scope" in search_text(site, "incidents/")
+
+
+#: Records the markdown Python-Markdown gets, after the plugin lifted the finished HTML (-100).
+MARKDOWN_HOOK = """
+import json
+from pathlib import Path
+from mkdocs.plugins import event_priority
+
+@event_priority(-200)
+def on_page_markdown(markdown, page, config, files):
+    folder = Path(config.config_file_path).parent / "markdown"
+    target = folder / page.file.src_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(markdown, encoding="utf-8")
+"""
+
+
+def test_tables_and_charts_that_grow_with_the_data_skip_markdown(tmp_path: Path) -> None:
+    """The log, the backlog's ranked actions and qualifying incidents, the runbooks with the
+    incidents that used them, and every chart and data table of the trends: Markdown gets none
+    of their tags, only the placeholders."""
+    root = sample_copy(tmp_path)
+    add_hook(root, MARKDOWN_HOOK)
+    build_site(root, strict=False)
+    for src in ("incidents/index.md", "backlog/index.md", "runbooks/index.md", "trends/index.md"):
+        markdown = (root / "markdown" / src).read_text(encoding="utf-8")
+        assert "<!--il-finished 0-->" in markdown, src
+        for tag in ("<table", "<tr", "<svg", "<figure"):
+            assert tag not in markdown, f"{tag} in the markdown of {src}"
 
 
 def _link_to_register(root: Path, anchor: str) -> None:

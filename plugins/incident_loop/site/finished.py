@@ -1,5 +1,7 @@
-"""Finished HTML: the long tables the templates make (the log, the register, the backlog, the
-incident and action lists of the catalogue pages) are HTML with nothing left for Markdown to do.
+"""Finished HTML: the tables and charts the templates make that grow with the data (the log,
+the register, the backlog's actions and qualifying incidents, the incident and action lists of
+the catalogue pages, the runbooks index, the charts and data tables of the trends) are HTML with
+nothing left for Markdown to do.
 
 Python-Markdown would still read every tag of them twice, its raw-HTML block reader and then
 MkDocs' scan for anchors: at 1,000 incidents that was a third of the time of a ``mkdocs serve``
