@@ -391,3 +391,36 @@ def test_after_a_rebuild_that_failed_while_writing_the_next_serves_what_a_fresh_
         assert "incidents/INC-2026-900/index.html" not in served
     finally:
         server.close()
+
+
+def _exports_written(site: Path) -> dict[str, int]:
+    return {
+        name: (site / name).stat().st_mtime_ns
+        for name in ("api/incidents.json", "api/actions.json", "api/trends.json", "api/peak.json")
+        + ("api/actions.csv", "feed.xml")
+    }
+
+
+def _rewritten(before: dict[str, int], site: Path) -> set[str]:
+    return {name for name, time in _exports_written(site).items() if time != before[name]}
+
+
+def test_an_export_is_written_again_only_when_what_it_shows_changed(
+    served: tuple[Path, DirtyServe], tmp_path: Path
+) -> None:
+    """A title is in api/incidents.json and the feed, not in the actions, the trends or the
+    peak readiness (INC-2026-007 started in May, outside the peak period); a body is in none."""
+    root, server = served
+    outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
+
+    before = _exports_written(server.site)
+    _replace(outage, "title: DPD label API outage,", "title: DPD shipping API outage,")
+    _same_as_fresh(root, server, tmp_path, "a title")
+    rewritten = _rewritten(before, server.site)
+    assert {"api/incidents.json", "feed.xml"} <= rewritten
+    assert not {"api/actions.json", "api/trends.json", "api/peak.json"} & rewritten
+
+    before = _exports_written(server.site)
+    outage.write_text(outage.read_text(encoding="utf-8") + "\nWritten while serving.\n", "utf-8")
+    _same_as_fresh(root, server, tmp_path, "the body")
+    assert _rewritten(before, server.site) == set()

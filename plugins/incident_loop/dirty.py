@@ -63,6 +63,8 @@ class _Build:
     model: object = None
     index_pages: dict[str, tuple[object, GeneratedPage]] = field(default_factory=dict)
     section_inputs: dict[str, object] = field(default_factory=dict)
+    #: What each export (``api/`` and the feed) showed, by its path in the site.
+    exports: dict[str, object] = field(default_factory=dict)
 
 
 class DirtyRebuilds:
@@ -128,6 +130,22 @@ class DirtyRebuilds:
         if not self.same_project:
             return False
         return self.same_model if planned.inputs is None else served_inputs == inputs
+
+    def exports(self, inputs: dict[str, Callable[[], object]]) -> list[str]:
+        """The exports to write (``on_post_build``): those whose inputs differ from the last
+        build's, or all of them outside ``serve --dirty``."""
+        if not self.active:
+            return list(inputs)
+        if self.same_model:  # nothing any export shows changed
+            self.building.exports = self.served.exports
+            return []
+        changed = []
+        for name, shown in inputs.items():
+            value = self.building.exports[name] = shown()
+            served = self.served.exports
+            if not (self.same_project and name in served and served[name] == value):
+                changed.append(name)
+        return changed
 
     def mark(self, page_file: File, markdown: str) -> bool:
         """Whether the page (a :class:`MarkedFile`) must be made again, noted on its file."""

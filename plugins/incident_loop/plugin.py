@@ -36,8 +36,8 @@ from .core.settings import ProjectConfig, ProjectPaths, SettingsError
 from .core.sources import SourceCache
 from .dirty import DirtyRebuilds, MarkedFile
 from .site import finished
-from .site.exports import EXPORTS, NO_SITE_URL, write_exports
-from .site.feed import FEED, write_feed
+from .site.exports import EXPORTS, NO_SITE_URL, export_inputs, write_exports
+from .site.feed import FEED, feed_inputs, write_feed
 from .site.model import SiteModel
 from .site.render import (
     ASSET_CSS,
@@ -321,19 +321,20 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        # A dirty rebuild keeps the exports of the last build while what they show is the same.
-        if self.model is not None and self.renderer is not None and not self.rebuilds.same_model:
-            if not config.site_url:
+        # A dirty rebuild keeps each export of the last build while what it shows is the same.
+        if self.model is not None and self.renderer is not None:
+            keys, site_url, site_name = self.renderer.keys, config.site_url, config.site_name
+            changed = self.rebuilds.exports(
+                export_inputs(self.model, keys, site_url)
+                | feed_inputs(self.model.analysis, keys, site_url, site_name)
+            )
+            if "api/actions.csv" in changed and not site_url:
                 log.info(f"api/actions.csv: {NO_SITE_URL}")
             site_dir = Path(config.site_dir)
-            write_exports(self.model, self.renderer.urls, config.site_url, site_dir)
-            write_feed(
-                self.model.analysis,
-                self.renderer.urls,
-                config.site_url,
-                config.site_name,
-                site_dir,
-            )
+            urls = self.renderer.urls
+            write_exports(self.model, urls, site_url, site_dir, only=changed)
+            if FEED in changed:
+                write_feed(self.model.analysis, urls, site_url, site_name, site_dir)
         self.rebuilds.finish(self.files, config.site_dir)
         self.files = None
 

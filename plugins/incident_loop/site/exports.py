@@ -7,9 +7,10 @@ build timestamps, so the same input and ``SOURCE_DATE_EPOCH`` give the same byte
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
@@ -341,8 +342,41 @@ EXPORTS = (
 )
 
 
-def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: Path) -> None:
-    """Write the files under ``api/`` of the built site, one at a time."""
+def export_inputs(
+    model: SiteModel, keys: Callable[[object], object], site_url: str | None
+) -> dict[str, Callable[[], object]]:
+    """What each file under ``api/`` shows, as values that compare equal when the file would be
+    the same: the incidents and actions it reads as ``keys`` gives them (:meth:`Renderer.keys`).
+    ``mkdocs serve --dirty`` writes again only those that differ."""
+    analysis = model.analysis
+
+    @functools.cache
+    def incidents() -> object:
+        return keys(list(analysis.incidents.values()))
+
+    @functools.cache
+    def actions() -> object:  # with the register page of each, which their links go to
+        return keys(list(analysis.actions.values()))
+
+    return {
+        "api/incidents.json": incidents,
+        "api/actions.json": actions,
+        "api/trends.json": lambda: model.trends,
+        "api/peak.json": lambda: keys(list(model.peaks)),
+        # An action's row names its incidents, with their titles and failure modes.
+        "api/actions.csv": lambda: (actions(), incidents(), site_url),
+    }
+
+
+def write_exports(
+    model: SiteModel,
+    urls: Urls,
+    site_url: str | None,
+    site_dir: Path,
+    only: Collection[str] | None = None,
+) -> None:
+    """Write the files under ``api/`` of the built site, one at a time: all of them, or those
+    named in ``only``."""
     makers: dict[str, Callable[[TextIO], object]] = {
         "api/incidents.json": lambda out: write_json(incidents_data(model.analysis, urls), out),
         "api/actions.json": lambda out: write_json(actions_data(model.analysis, urls), out),
@@ -351,6 +385,8 @@ def write_exports(model: SiteModel, urls: Urls, site_url: str | None, site_dir: 
         "api/actions.csv": lambda out: out.write(actions_csv(model.analysis, urls, site_url)),
     }
     for name, make in makers.items():
+        if only is not None and name not in only:
+            continue
         target = site_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         with without_cycle_collection(), target.open("w", encoding="utf-8", newline="") as handle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.analyse import Analysis, IncidentFacts
@@ -32,10 +33,22 @@ def _updated(facts: IncidentFacts) -> dt.datetime:
     return incident.resolved_at or incident.mitigated_at
 
 
+def _entries(analysis: Analysis) -> list[IncidentFacts]:
+    return list(analysis.incidents.values())[:FEED_ENTRIES]  # newest first
+
+
+def feed_inputs(
+    analysis: Analysis, keys: Callable[[object], object], site_url: str | None, site_name: str
+) -> dict[str, Callable[[], object]]:
+    """What the feed shows, as :func:`.exports.export_inputs` gives it for the exports: its
+    entries, the newest incidents, with ``today`` for an empty feed in the build's frame."""
+    return {FEED: lambda: (keys(_entries(analysis)), site_url, site_name)}
+
+
 def atom_feed(analysis: Analysis, urls: Urls, site_url: str | None, site_name: str) -> str:
     """The feed's XML text."""
     base = site_url.rstrip("/") + "/" if site_url else ""
-    entries = list(analysis.incidents.values())[:FEED_ENTRIES]  # newest first
+    entries = _entries(analysis)
     feed = ET.Element("feed", xmlns=ATOM)
     ET.SubElement(feed, "title").text = f"{site_name}: incidents"
     ET.SubElement(feed, "id").text = base + FEED if base else f"urn:incident-loop:{site_name}:feed"

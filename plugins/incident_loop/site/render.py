@@ -355,7 +355,7 @@ class Renderer:
 
         def inputs() -> object:
             template, meta, nav, context = once()
-            return (template, meta, nav, self._keys(context))
+            return (template, meta, nav, self.keys(context))
 
         return Planned(src, make, inputs)
 
@@ -514,18 +514,19 @@ class Renderer:
             )
         return key
 
-    def _keys(self, value: Any) -> Any:
-        """A template's data with each incident and action as its key, to compare pages."""
+    def keys(self, value: Any) -> Any:
+        """Data with each incident and action as its key: a template's context or what an
+        export shows, to compare them with the last build's."""
         if isinstance(value, IncidentFacts):
             return self.incident_key(value)
         if isinstance(value, ActionFacts):
             return self.action_key(value)
         if isinstance(value, dict):
-            return tuple((name, self._keys(item)) for name, item in value.items())
+            return tuple((name, self.keys(item)) for name, item in value.items())
         if isinstance(value, list | tuple):
-            return tuple(self._keys(item) for item in value)
+            return tuple(self.keys(item) for item in value)
         if is_dataclass(value) and not isinstance(value, type):
-            return (type(value), tuple(self._keys(getattr(value, f.name)) for f in fields(value)))
+            return (type(value), tuple(self.keys(getattr(value, f.name)) for f in fields(value)))
         return value
 
     def log_pages(self) -> int:
@@ -648,7 +649,7 @@ class Renderer:
         return Planned(
             src,
             lambda: self.render(template, src, planned=True, **context),
-            lambda: (template, self._keys(context)),
+            lambda: (template, self.keys(context)),
         )
 
     # ------------------------------------------------------------------ register, backlog, trends
