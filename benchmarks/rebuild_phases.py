@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Where the time of one ``mkdocs serve --dirty`` rebuild goes (issue 19).
 
-    python benchmarks/rebuild_phases.py N {title,body,new,partner} [--keep DIR]
+    python benchmarks/rebuild_phases.py N {title,body,new,partner} [--keep DIR] [--repeat K]
 
 Generates a project of N incidents (``generate.py N DIR --no-baseline``), builds it the way
-``mkdocs serve --dirty`` does (one process, the plugins kept, ``dirty=True``), makes one edit of
-the given kind, rebuilds, and prints the wall seconds of the rebuild and of its steps: MkDocs'
+``mkdocs serve --dirty`` does (one process, the plugins kept, ``dirty=True``), makes an edit of
+the given kind (``--repeat K`` edits, each to another incident and each followed by a rebuild),
+rebuilds, and prints the wall seconds of each rebuild and the median of its steps: MkDocs'
 (reading and rendering pages, the theme's templates, search) and the plugin's (the check, the
 site model, the index pages and catalogue sections made to compare them, the exports), with
 the configuration loaded again as serve does, the Jinja templates compiled, and the pauses of the
 cycle collector (``gc.callbacks``). Steps nest (``on_files`` holds the check, a collection lands in
 whichever step is running), so the rows add up to more than the rebuild. No profiler,
 so the seconds are real ones; run it on an idle machine. Only for reading: nothing is checked.
+
+To compare two versions of the plugin, run it with ``PYTHONPATH`` pointing at each one's
+``plugins`` folder, in turns, on the same machine (the machine is shared: its speed drifts).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import collections
 import functools
 import gc
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,23 +99,25 @@ def _collections(phase: str, info: dict[str, int]) -> None:
         calls[label] += 1
 
 
-def _edit(project: Path, kind: str) -> None:
+def _edit(project: Path, kind: str, index: int) -> None:
+    """Edit number ``index``: each goes to another incident (or partner page)."""
     if kind == "partner":
         page = sorted(p for p in (project / "docs/integrations").glob("*.md") if p.stem != "index")
-        page[0].write_text(page[0].read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+        path = page[index % len(page)]
+        path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
         return
     files = sorted((project / "incidents").rglob("*.md"))
-    path = files[len(files) // 3]
+    path = files[(len(files) // 3 + index * 7919) % len(files)]
     text = path.read_text(encoding="utf-8")
     if kind == "title":
-        text = re.sub(r"^title: .*$", "title: An edited title", text, count=1, flags=re.M)
+        text = re.sub(r"^title: .*$", f"title: Edited title {index}", text, count=1, flags=re.M)
     elif kind == "body":
         text += "\nAn edited line.\n"
     else:  # a new incident: a copy with a new id and without actions
         front, _, body = text.partition("\n---\n")
         front = re.sub(r"\nactions:.*", "", front, flags=re.DOTALL)
-        front = re.sub(r"^id: (\S+)-\d+$", r"id: \1-9999", front, count=1, flags=re.M)
-        text, path = front + "\n---\n" + body, path.with_name("new-" + path.name)
+        front = re.sub(r"^id: (\S+)-\d+$", rf"id: \1-{9000 + index}", front, count=1, flags=re.M)
+        text, path = front + "\n---\n" + body, path.with_name(f"new-{index}-{path.name}")
     path.write_text(text, encoding="utf-8")
 
 
@@ -119,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int)
     parser.add_argument("kind", choices=("title", "body", "new", "partner"))
     parser.add_argument("--keep", type=Path, help="make the project under this folder")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="edits, each followed by a rebuild (medians)"
+    )
     args = parser.parse_args(argv)
     project = Path(tempfile.mkdtemp(prefix=f"rebuild-{args.n}-", dir=args.keep)) / "project"
     subprocess.run(
@@ -137,17 +147,28 @@ def main(argv: list[str] | None = None) -> int:
     first = config()
     first.plugins.on_startup(command="serve", dirty=True)
     build(first, serve_url=SERVE_URL, dirty=True)
-    _edit(project, args.kind)
-    seconds.clear()
-    calls.clear()
-    start = time.perf_counter()
-    again = config()  # serve loads the configuration again; MkDocs keeps the plugin instances
-    seconds["MkDocs: load the configuration again"] = time.perf_counter() - start
-    calls["MkDocs: load the configuration again"] = 1
-    build(again, serve_url=SERVE_URL, dirty=True)
-    print(f"N={args.n}, {args.kind} edit: the rebuild took {time.perf_counter() - start:.2f} s")
-    for label, value in sorted(seconds.items(), key=lambda item: -item[1]):
-        print(f"  {label:<40} {value:6.2f} s  ({calls[label]} calls)")
+    runs: list[dict[str, float]] = []
+    for index in range(args.repeat):
+        _edit(project, args.kind, index)
+        seconds.clear()
+        calls.clear()
+        start = time.perf_counter()
+        again = config()  # serve loads the configuration again; MkDocs keeps the plugins
+        seconds["MkDocs: load the configuration again"] = time.perf_counter() - start
+        calls["MkDocs: load the configuration again"] = 1
+        build(again, serve_url=SERVE_URL, dirty=True)
+        runs.append({"rebuild": time.perf_counter() - start, **seconds})
+        print(
+            f"N={args.n}, {args.kind} edit {index + 1}: the rebuild took {runs[-1]['rebuild']:.2f} s"
+        )
+    if args.repeat > 1:
+        print(
+            f"median of {args.repeat} rebuilds: {statistics.median(r['rebuild'] for r in runs):.2f} s"
+        )
+    labels = sorted({label for run in runs for label in run} - {"rebuild"})
+    medians = {label: statistics.median(run.get(label, 0.0) for run in runs) for label in labels}
+    for label, value in sorted(medians.items(), key=lambda item: -item[1]):
+        print(f"  {label:<40} {value:6.2f} s  ({calls[label]} calls in the last)")
     first.plugins.on_shutdown()
     return 0
 
