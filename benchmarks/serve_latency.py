@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Edit-to-visible latency under ``mkdocs serve --dirty`` (issue 19).
 
-    python benchmarks/serve_latency.py [--sizes 1000,5000] [--edits 3] [--timeout S] [--keep DIR]
+    python benchmarks/serve_latency.py [--sizes 1000,5000] [--edits 3] [--kinds title,new]
+                                       [--timeout S] [--keep DIR]
 
 For each size N: generate a project (``generate.py N DIR --no-baseline``), start
 ``mkdocs serve --dirty --livereload`` on a free port of 127.0.0.1 and wait for its first build;
@@ -155,6 +156,7 @@ def measure(
     *,
     project: Path | None = None,
     env: dict[str, str] | None = None,
+    kinds: tuple[str, ...] = KINDS,
 ) -> dict[str, list[float]]:
     """The samples of each kind of edit at ``n`` incidents. ``project`` is a project made by
     ``generate.py`` to edit (``run.py`` passes its own, after its other measurements); ``env``
@@ -170,13 +172,13 @@ def measure(
     files = sorted((project / "incidents").rglob("*.md"))
     started = time.monotonic()
     server = start(project, env)
-    samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    samples: dict[str, list[float]] = {kind: [] for kind in kinds}
     try:
         server.wait_for("incidents/", "</html>", timeout)
         print(f"N={n}: first build served after {time.monotonic() - started:.1f} s", flush=True)
         server.quiet(2.0)
-        for index in range(edits * len(KINDS)):
-            kind = KINDS[index % len(KINDS)]
+        for index in range(edits * len(kinds)):
+            kind = kinds[index % len(kinds)]
             path, page, payload = edit(project, kind, index, files)
             text, token = payload.split("\0")
             start_time = time.monotonic()
@@ -197,16 +199,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=3, help="edits of each kind per size")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--keep", type=Path, help="make the projects under this folder")
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help="the kinds of edit, in turns (default: all)"
+    )
     args = parser.parse_args(argv)
+    kinds = tuple(args.kinds.split(","))
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        parser.error(f"--kinds: unknown {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
     results = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        results[size] = measure(size, args.edits, args.timeout, args.keep)
+        results[size] = measure(size, args.edits, args.timeout, args.keep, kinds=kinds)
     print("\nmedian seconds from the write to the new text served (mkdocs serve --dirty):")
-    print("| N | " + " | ".join(KINDS) + " | all |")
-    print("| ---: |" + " ---: |" * (len(KINDS) + 1))
+    print("| N | " + " | ".join(kinds) + " | all |")
+    print("| ---: |" + " ---: |" * (len(kinds) + 1))
     for size, samples in results.items():
-        every = [s for kind in KINDS for s in samples[kind]]
-        cells = [f"{statistics.median(samples[kind]):.2f}" for kind in KINDS]
+        every = [s for kind in kinds for s in samples[kind]]
+        cells = [f"{statistics.median(samples[kind]):.2f}" for kind in kinds]
         print(f"| {size} | " + " | ".join(cells) + f" | {statistics.median(every):.2f} |")
     return 0
 
