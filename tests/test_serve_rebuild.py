@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from conftest import EPOCH_2026_11_27, sample_copy
+from conftest import EPOCH_2026_11_27, add_hook, sample_copy
 from incident_loop.site import render, urls
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -340,6 +340,12 @@ def test_a_rebuild_compiles_the_theme_again_only_where_a_template_changed(
         assert "main.html" in compiled
         assert not {"base.html", "404.html", "partials/header.html"} & set(compiled)
         assert "Override two" in (tmp_path / "served/404.html").read_text(encoding="utf-8")
+
+        # A hook added while serving changes how Jinja reads every template: all are compiled.
+        add_hook(root, "def on_env(env, config, files):\n    env.trim_blocks = True\n")
+        compiled.clear()
+        server.rebuild()
+        assert {"main.html", "base.html", "404.html", "partials/header.html"} <= set(compiled)
     finally:
         server.close()
 
@@ -424,3 +430,27 @@ def test_an_export_is_written_again_only_when_what_it_shows_changed(
     outage.write_text(outage.read_text(encoding="utf-8") + "\nWritten while serving.\n", "utf-8")
     _same_as_fresh(root, server, tmp_path, "the body")
     assert _rewritten(before, server.site) == set()
+
+
+def test_a_strict_abort_after_the_pages_are_written_keeps_the_rebuilds_dirty(
+    served: tuple[Path, DirtyServe],
+) -> None:
+    """`serve --dirty --strict` aborts every rebuild: MkDocs' own "a 'dirty' build is being
+    performed" is a warning. It aborts once every page and export is written (after
+    on_post_build, then on_build_error): what was served is whole, so the next rebuild still
+    makes again only the pages an edit changed."""
+    from mkdocs.exceptions import Abort
+
+    root, server = served
+    config = root / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(Abort, match="in strict mode"):
+        server.rebuild()  # mkdocs.yml changed: every page is made again
+
+    repeat = root / "incidents/2026/2026-05-26-dpd-label-latency-repeat.md"
+    before = _written(server.site)
+    repeat.write_text(repeat.read_text(encoding="utf-8") + "\nA line.\n", encoding="utf-8")
+    with pytest.raises(Abort, match="in strict mode"):
+        server.rebuild()
+    # (Hand-written pages are made again on any change: their macros may show anything.)
+    assert _remade(before, server.site, "incidents/") == {"incidents/INC-2026-008/index.html"}

@@ -356,18 +356,44 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
 class CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates kept in memory for the life of ``mkdocs serve``. Jinja keys each one by
     its name and file and checks it against a checksum of the source, so a template edited
-    under ``serve --watch-theme`` is compiled again."""
+    under ``serve --watch-theme`` is compiled again; the key here also holds what Jinja bakes
+    into the code from the environment, so a plugin that changes the theme's syntax or
+    extensions while serving gets templates compiled for them."""
 
     def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
+        self.code: dict[tuple[str, tuple[object, ...]], bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.code.get(bucket.key)
+        code = self.code.get(_compiled_key(bucket))
         if code is not None:
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        self.code[_compiled_key(bucket)] = bucket.bytecode_to_string()
+
+
+def _compiled_key(bucket: jinja2.bccache.Bucket) -> tuple[str, tuple[object, ...]]:
+    env = bucket.environment
+    return bucket.key, (
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        tuple(sorted(env.extensions)),
+        env.optimized,
+        env.is_async,
+        env.finalize,
+        env.autoescape,
+        env.code_generator_class,
+    )
 
 
 def _add(files: Files, file: File) -> None:
