@@ -203,7 +203,7 @@ def render_everything(result: CheckResult, config: Any) -> None:
 
     model = SiteModel.build(result.project, result.analysis)
     renderer = Renderer(environment(), model, Urls(True))
-    assert renderer.index_pages()
+    assert [planned.make() for planned in renderer.index_plan()]
     for facts in model.analysis.incidents.values():
         renderer.incident_markdown(facts, "https://example.org/edit")
     for kind, entries in (

@@ -856,15 +856,11 @@ class Renderer:
 
     # ------------------------------------------------------------------ everything
 
-    def index_pages(self, *, user_indexes: Collection[str] = ()) -> list[GeneratedPage]:
-        """The generated pages of the navigation; the catalogue folders' own ``index.md``
-        files are kept. (An incident's page is made when MkDocs reads it:
-        :meth:`incident_markdown`.)"""
-        return [planned.make() for planned in self.index_plan(user_indexes=user_indexes)]
-
     def index_plan(self, *, user_indexes: Collection[str] = ()) -> list[Planned[GeneratedPage]]:
-        """:meth:`index_pages`, each made when asked; the pages of the log, the register and
-        the backlog say what they show, the others are made from the whole model."""
+        """The generated pages of the navigation, each made when asked; the catalogue folders'
+        own ``index.md`` files are kept. The pages of the log, the register and the backlog
+        say what they show, the others are made from the whole model. (An incident's page is
+        made when MkDocs reads it: :meth:`incident_markdown`.)"""
         plan = [self._log_plan(n) for n in range(1, self.log_pages() + 1)]
         for kind in CATALOGUE_KINDS:
             src = self.catalogue_src(kind, "")
