@@ -127,9 +127,13 @@ class DirtyRebuilds:
 
     def _same(self, planned: Planned[T], served_inputs: object, inputs: object) -> bool:
         """Whether a planned page or section shows what it showed in the last build."""
-        if not self.same_project:
-            return False
-        return self.same_model if planned.inputs is None else served_inputs == inputs
+        if planned.inputs is None:
+            return self.same_model
+        return self._same_inputs(served_inputs, inputs)
+
+    def _same_inputs(self, served_inputs: object, inputs: object) -> bool:
+        """Whether inputs compared equal show the same: only in the same frame and project."""
+        return self.same_project and served_inputs == inputs
 
     def exports(self, inputs: dict[str, Callable[[], object]]) -> list[str]:
         """The exports to write (``on_post_build``): those whose inputs differ from the last
@@ -142,8 +146,9 @@ class DirtyRebuilds:
         changed = []
         for name, shown in inputs.items():
             value = self.building.exports[name] = shown()
-            served = self.served.exports
-            if not (self.same_project and name in served and served[name] == value):
+            if name not in self.served.exports or not self._same_inputs(
+                self.served.exports[name], value
+            ):
                 changed.append(name)
         return changed
 
