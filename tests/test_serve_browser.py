@@ -91,8 +91,9 @@ def test_every_page_shows_the_problems_until_they_are_fixed(
                 minimal / PARTNER, "kind: carrier\n", "kind: carrier\nowner: team-integrations\n"
             )
 
-            # Polled mid-rebuild, the page can still be missing (the 404 page, written first,
-            # has no banner already): wait for the incident itself, as livereload would.
+            # Wait for the incident itself, not only for a page without a banner: until the
+            # incident is back, its address answers with the 404 page, which one flaky run
+            # showed without a banner.
             def incident_back() -> bool:
                 return (
                     banner.count() == 0 and "Severity Sev1" in page.locator("article").inner_text()
