@@ -5,13 +5,16 @@ process, ``on_startup(command="serve", dirty=True)``, the configuration loaded a
 rebuild while MkDocs keeps the plugin instances, and ``build(config, serve_url=..., dirty=True)``
 into the same site folder. After each edit (a body, change, add, rename, delete, break, fix, a
 partner page) every page and export of that folder is compared with a fresh serve build of the same
-sources, made in a new process into an empty folder. Material's search index and tags listing
-are left out of the comparison: in a dirty rebuild Material's search and tags plugins see only the
-pages that rebuild makes (see docs/writing-an-incident.md).
+sources, made in a new process into an empty folder. Material's search index is compared as its
+entries, in any order (a rebuild adds the entries of the pages it made after those it kept).
+Material's tags listing is left out: in a dirty rebuild Material's tags plugin sees only the pages
+that rebuild makes (see docs/writing-an-incident.md).
 """
 
 from __future__ import annotations
 
+import collections
+import json
 import os
 import subprocess
 import sys
@@ -25,7 +28,8 @@ from conftest import EPOCH_2026_11_27, add_hook, sample_copy
 from incident_loop.site import render, urls
 
 SERVE_URL = "http://127.0.0.1:8000/"
-#: Served files that a dirty rebuild of MkDocs or Material does not keep right.
+#: Served files not compared byte for byte: the search index is compared as its entries
+#: (:func:`_search_entries`); the rest a dirty rebuild of MkDocs or Material does not keep right.
 NOT_COMPARED = {
     "search/search_index.json",
     "tags/index.html",
@@ -115,6 +119,18 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Pa
         server.close()
 
 
+def _search_entries(site: Path) -> tuple[object, collections.Counter[str]]:
+    """The search index's settings and its entries, each as its JSON, in any order; but those
+    of the tags listing, which is not compared either."""
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    entries = collections.Counter(
+        json.dumps(entry, sort_keys=True)
+        for entry in index["docs"]
+        if not entry["location"].startswith("tags/")
+    )
+    return index["config"], entries
+
+
 def _same_as_fresh(root: Path, server: DirtyServe, tmp_path: Path, step: str) -> dict[str, bytes]:
     server.rebuild()
     fresh = tmp_path / f"fresh-{step}"
@@ -126,6 +142,17 @@ def _same_as_fresh(root: Path, server: DirtyServe, tmp_path: Path, step: str) ->
     )
     different = sorted(name for name in want if got[name] != want[name])
     assert not different, f"after {step}, these differ from a fresh build: {different}"
+    (got_config, got_entries), (want_config, want_entries) = map(
+        _search_entries, (server.site, fresh)
+    )
+    assert got_config == want_config
+    only_served, only_fresh = got_entries - want_entries, want_entries - got_entries
+    assert not only_served and not only_fresh, (
+        f"after {step}, the search index has {sum(only_served.values())} entries a fresh build "
+        f"has not, and lacks {sum(only_fresh.values())}: "
+        f"{[entry[:120] for entry in sorted(only_served)[:2]]}, "
+        f"{[entry[:120] for entry in sorted(only_fresh)[:2]]}"
+    )
     return got
 
 

@@ -29,6 +29,9 @@ from .core.analyse import IncidentFacts
 from .site.render import GeneratedPage, Planned, Renderer
 
 T = TypeVar("T")
+#: An entry of Material's search index: ``location`` (a page's URL and maybe ``#anchor``),
+#: ``title``, ``text`` and others.
+SearchEntry = dict[str, object]
 
 
 class MarkedFile(File):
@@ -90,6 +93,8 @@ class DirtyRebuilds:
         #: made again, by source path; taken by the plugin when MkDocs reads those pages.
         self.pending: dict[str, str] = {}
         self.sections: dict[str, str] = {}
+        #: The URLs of the pages this build made (MkDocs gave each to the theme).
+        self.made_urls: set[str] = set()
 
     def begin(
         self, renderer: Renderer, docs_pages: Collection[str], config_file: str | None
@@ -252,6 +257,25 @@ class DirtyRebuilds:
                 page_file = marked
             result.append(page_file)
         return Files(result)
+
+    def search_entries(
+        self, served: list[SearchEntry], made: list[SearchEntry], files: Files
+    ) -> list[SearchEntry]:
+        """The whole search index after this build: the served entries of each page that is
+        still a page and was not made again, then the entries of the pages made now.
+
+        Material's search merges a dirty rebuild's entries into the last index on the belief
+        that one page was made: it drops the entries under the first made page's URL only, so
+        the other made pages were listed twice, and when that page was the home page (URL
+        ``""``, a prefix of every URL) the index kept the made pages alone."""
+        pages = {f.page.url for f in files.documentation_pages() if f.page is not None}
+        kept = [
+            entry
+            for entry in served
+            if (url := str(entry.get("location", "")).partition("#")[0]) in pages
+            and url not in self.made_urls
+        ]
+        return kept + made
 
     def finish(self, files: Files | None, site_dir: str) -> None:
         """The build succeeded (``on_post_build``): keep what it made for the next one, and

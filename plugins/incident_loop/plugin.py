@@ -306,6 +306,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        self.rebuilds.made_urls.add(page.url)
         facts = self.incident_pages.get(page.file.src_uri)
         if facts is not None and self.project_config is not None:
             page.edit_url = edit_url(self.project_config, facts.record.source.rel)
@@ -320,7 +321,23 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             env.bytecode_cache = self.theme_code
         return env
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    # Before Material's search (priority 0) merges its index into the last one.
+    @event_priority(50)
+    def _whole_search_index(self, *, config: MkDocsConfig) -> None:
+        """Under ``serve --dirty``, gives Material's search the whole index to write: its own
+        merge of a rebuild into the last index assumes that one page was made (see
+        :meth:`DirtyRebuilds.search_entries`). Outside ``--dirty`` search indexes every page."""
+        search = _material_search(config)
+        if not self.rebuilds.active or self.files is None or search is None:
+            return
+        served = search.search_index_prev
+        if served is None:  # the first build: every page was made
+            return
+        made = search.search_index
+        made.entries = self.rebuilds.search_entries(served.entries, made.entries, self.files)
+        search.search_index_prev = None  # Material writes the entries as they are
+
+    def _write_exports(self, *, config: MkDocsConfig) -> None:
         # A dirty rebuild keeps each export of the last build while what it shows is the same.
         if self.model is not None and self.renderer is not None:
             keys, site_url, site_name = self.renderer.keys, config.site_url, config.site_name
@@ -337,6 +354,8 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
                 write_feed(self.model.analysis, urls, site_url, site_name, site_dir)
         self.rebuilds.finish(self.files, config.site_dir)
         self.files = None
+
+    on_post_build = CombinedEvent(_whole_search_index, _write_exports)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.rebuilds.failed(self.files)
@@ -394,6 +413,19 @@ def _compiled_key(bucket: jinja2.bccache.Bucket) -> tuple[str, tuple[object, ...
         env.autoescape,
         env.code_generator_class,
     )
+
+
+def _material_search(config: MkDocsConfig) -> Any | None:
+    """Material's search plugin, when it is on and keeps its index as this plugin knows it
+    (``search_index.entries`` and ``search_index_prev``, Material 9); else None."""
+    for plugin in config.plugins.values():
+        if (
+            type(plugin).__module__ == "material.plugins.search.plugin"
+            and isinstance(getattr(getattr(plugin, "search_index", None), "entries", None), list)
+            and hasattr(plugin, "search_index_prev")
+        ):
+            return plugin
+    return None
 
 
 def _add(files: Files, file: File) -> None:
