@@ -480,3 +480,21 @@ def test_a_strict_abort_after_the_pages_are_written_keeps_the_rebuilds_dirty(
         server.rebuild()
     # (Hand-written pages are made again on any change: their macros may show anything.)
     assert _remade(before, server.site, "incidents/") == {"incidents/INC-2026-008/index.html"}
+
+
+def test_the_search_index_holds_two_hand_written_pages_once_after_both_changed(
+    served: tuple[Path, DirtyServe], tmp_path: Path
+) -> None:
+    """Two hand-written pages edited in one save are the only pages made again. Material's own
+    merge dropped the old entries of the first of them only: the second was in the index with
+    its old text and its new one."""
+    root, server = served
+    before = _written(server.site)
+    for name, line in (("how-the-loop-works", "Loop edited."), ("writing-an-incident", "Edited.")):
+        page = root / "docs" / f"{name}.md"
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    _same_as_fresh(root, server, tmp_path, "two hand-written pages")
+    assert _remade(before, server.site, "") - {"404.html"} == {  # MkDocs writes it every time
+        "how-the-loop-works/index.html",
+        "writing-an-incident/index.html",
+    }
