@@ -126,7 +126,7 @@ def _search_entries(site: Path) -> tuple[object, collections.Counter[str]]:
     entries = collections.Counter(
         json.dumps(entry, sort_keys=True)
         for entry in index["docs"]
-        if not entry["location"].startswith("tags/")
+        if entry["location"].partition("#")[0] != "tags/"
     )
     return index["config"], entries
 
@@ -498,3 +498,99 @@ def test_the_search_index_holds_two_hand_written_pages_once_after_both_changed(
         "how-the-loop-works/index.html",
         "writing-an-incident/index.html",
     }
+
+
+def test_a_draft_page_stays_in_the_search_index_of_a_rebuild_that_did_not_make_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` makes draft pages (``draft_docs``) and Material indexes them, so their
+    entries are kept, as those of any page, when a save makes other pages."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    _replace(root / "mkdocs.yml", "plugins:\n", "draft_docs: |\n  drafts/\n\nplugins:\n")
+    (root / "docs/drafts").mkdir()
+    (root / "docs/drafts/outage-review.md").write_text(
+        "# Outage review\n\nA draft about the DPD label outage.\n", encoding="utf-8"
+    )
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        loop = root / "docs/how-the-loop-works.md"
+        loop.write_text(loop.read_text(encoding="utf-8") + "\nLoop edited.\n", encoding="utf-8")
+        _same_as_fresh(root, server, tmp_path, "a page beside a draft")
+        _, entries = _search_entries(server.site)
+        assert any('"location": "drafts/outage-review/"' in entry for entry in entries)
+    finally:
+        server.close()
+
+
+def test_a_failed_search_index_write_makes_the_next_rebuild_whole_with_the_plugin_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``incident-loop`` listed before ``search``, the plugin's exports run before Material
+    writes its index. When that write fails, the build has not finished: the next rebuild makes
+    every page again, and the index holds them all."""
+    from material.plugins.search import plugin as search
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    config = root / "mkdocs.yml"
+    _replace(config, "  - search\n  - tags\n", "")
+    _replace(config, "  - macros:\n", "  - search\n  - tags\n  - macros:\n")
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        generate = search.SearchIndex.generate_search_index
+        failing = {"left": 1}
+
+        def fail_once(self: object, prev: object) -> str:
+            if failing["left"]:
+                failing["left"] -= 1
+                raise OSError("disk full")
+            return generate(self, prev)  # type: ignore[no-any-return]
+
+        monkeypatch.setattr(search.SearchIndex, "generate_search_index", fail_once)
+        outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
+        outage.write_text(outage.read_text(encoding="utf-8") + "\nFirst save.\n", "utf-8")
+        with pytest.raises(OSError, match="disk full"):
+            server.rebuild()
+        outage.write_text(outage.read_text(encoding="utf-8") + "\nSecond save.\n", "utf-8")
+        _same_as_fresh(root, server, tmp_path, "the save after the failed index write")
+    finally:
+        server.close()
+
+
+#: A hook whose ``on_files`` runs after the plugin's and returns a new list with one more page,
+#: from a folder beside ``docs/``.
+HANDBOOK_HOOK = """
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+
+@event_priority(-100)
+def on_files(files, config):
+    extra = str(Path(config.config_file_path).parent / "extra")
+    page = File("handbook.md", extra, config.site_dir, config.use_directory_urls)
+    return Files([*files, page])
+"""
+
+
+def test_a_page_added_after_the_plugin_stays_in_the_search_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index keeps the pages of the build's final list, not those the plugin's own
+    ``on_files`` returned: a page another plugin adds later is kept while it is not made."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2026_11_27)
+    root = sample_copy(tmp_path)
+    (root / "extra").mkdir()
+    (root / "extra/handbook.md").write_text("# On-call handbook\n\nPage the lead.\n", "utf-8")
+    add_hook(root, HANDBOOK_HOOK)
+    server = DirtyServe(root, tmp_path / "served")
+    try:
+        outage = root / "incidents/2026/2026-05-05-dpd-label-api-outage.md"
+        outage.write_text(outage.read_text(encoding="utf-8") + "\nA body edit.\n", "utf-8")
+        _same_as_fresh(root, server, tmp_path, "a body beside a page added after the plugin")
+        _, entries = _search_entries(server.site)
+        assert any('"location": "handbook/"' in entry for entry in entries)
+    finally:
+        server.close()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .core.analyse import IncidentFacts
 from .site.render import GeneratedPage, Planned, Renderer
@@ -268,7 +268,12 @@ class DirtyRebuilds:
         that one page was made: it drops the entries under the first made page's URL only, so
         the other made pages were listed twice, and when that page was the home page (URL
         ``""``, a prefix of every URL) the index kept the made pages alone."""
-        pages = {f.page.url for f in files.documentation_pages() if f.page is not None}
+        # ``serve`` makes draft pages too (MkDocs' ``is_in_serve``), and Material indexes them.
+        pages = {
+            f.page.url
+            for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+            if f.page is not None
+        }
         kept = [
             entry
             for entry in served

@@ -319,6 +319,7 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         # without this, each rebuild compiled Material's ~40 templates again (0.2 s).
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = self.theme_code
+        self.files = files  # the build's pages, after every plugin's on_files
         return env
 
     # Before Material's search (priority 0) merges its index into the last one.
@@ -352,10 +353,15 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
             write_exports(self.model, urls, site_url, site_dir, only=changed)
             if FEED in changed:
                 write_feed(self.model.analysis, urls, site_url, site_name, site_dir)
+
+    # Last: when any step of on_post_build fails (Material writing its index, say), the build
+    # is not finished and the next one makes every page again.
+    @event_priority(-100)
+    def _finish(self, *, config: MkDocsConfig) -> None:
         self.rebuilds.finish(self.files, config.site_dir)
         self.files = None
 
-    on_post_build = CombinedEvent(_whole_search_index, _write_exports)
+    on_post_build = CombinedEvent(_whole_search_index, _write_exports, _finish)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.rebuilds.failed(self.files)
@@ -418,9 +424,14 @@ def _compiled_key(bucket: jinja2.bccache.Bucket) -> tuple[str, tuple[object, ...
 def _material_search(config: MkDocsConfig) -> Any | None:
     """Material's search plugin, when it is on and keeps its index as this plugin knows it
     (``search_index.entries`` and ``search_index_prev``, Material 9); else None."""
+    try:
+        from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+    except ImportError:
+        return None
     for plugin in config.plugins.values():
         if (
-            type(plugin).__module__ == "material.plugins.search.plugin"
+            isinstance(plugin, SearchPlugin)
+            and plugin.config.enabled
             and isinstance(getattr(getattr(plugin, "search_index", None), "entries", None), list)
             and hasattr(plugin, "search_index_prev")
         ):
