@@ -328,12 +328,12 @@ class IncidentLoopPlugin(BasePlugin[IncidentLoopConfig]):  # type: ignore[no-unt
         """Under ``serve --dirty``, gives Material's search the whole index to write: its own
         merge of a rebuild into the last index assumes that one page was made (see
         :meth:`DirtyRebuilds.search_entries`). Outside ``--dirty`` search indexes every page."""
+        if not self.rebuilds.active or self.files is None:
+            return
         search = _material_search(config)
-        if not self.rebuilds.active or self.files is None or search is None:
+        if search is None or search.search_index_prev is None:  # None: a first build
             return
         served = search.search_index_prev
-        if served is None:  # the first build: every page was made
-            return
         made = search.search_index
         made.entries = self.rebuilds.search_entries(served.entries, made.entries, self.files)
         search.search_index_prev = None  # Material writes the entries as they are
