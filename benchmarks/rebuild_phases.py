@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Where the time of one ``mkdocs serve --dirty`` rebuild goes (issue 19).
 
-    python benchmarks/rebuild_phases.py N {title,body,new,partner} [--keep DIR] [--repeat K]
+    python benchmarks/rebuild_phases.py N {title,field,body,new,partner} [--keep DIR] [--repeat K]
 
 Generates a project of N incidents (``generate.py N DIR --no-baseline``), builds it the way
 ``mkdocs serve --dirty`` does (one process, the plugins kept, ``dirty=True``), makes an edit of
-the given kind (``--repeat K`` edits, each to another incident and each followed by a rebuild),
-rebuilds, and prints the wall seconds of each rebuild and the median of its steps: MkDocs'
+the given kind (``serve_latency.edit``, the edits whose served latency that script measures;
+``--repeat K`` edits, each to another incident and each followed by a rebuild), rebuilds, and prints the wall seconds of each rebuild and the median of its steps: MkDocs'
 (reading and rendering pages, the theme's templates, search) and the plugin's (the check, the
 site model, the index pages and catalogue sections made to compare them, the exports), with
 the configuration loaded again as serve does, the Jinja templates compiled, and the pauses of the
@@ -24,7 +24,6 @@ import argparse
 import collections
 import functools
 import gc
-import re
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import serve_latency  # noqa: E402  (the edits: the same as the served latency's)
+
 SERVE_URL = "http://127.0.0.1:8000/"
 
 seconds: dict[str, float] = collections.defaultdict(float)
@@ -99,32 +101,10 @@ def _collections(phase: str, info: dict[str, int]) -> None:
         calls[label] += 1
 
 
-def _edit(project: Path, kind: str, index: int) -> None:
-    """Edit number ``index``: each goes to another incident (or partner page)."""
-    if kind == "partner":
-        page = sorted(p for p in (project / "docs/integrations").glob("*.md") if p.stem != "index")
-        path = page[index % len(page)]
-        path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
-        return
-    files = sorted((project / "incidents").rglob("*.md"))
-    path = files[(len(files) // 3 + index * 7919) % len(files)]
-    text = path.read_text(encoding="utf-8")
-    if kind == "title":
-        text = re.sub(r"^title: .*$", f"title: Edited title {index}", text, count=1, flags=re.M)
-    elif kind == "body":
-        text += "\nAn edited line.\n"
-    else:  # a new incident: a copy with a new id and without actions
-        front, _, body = text.partition("\n---\n")
-        front = re.sub(r"\nactions:.*", "", front, flags=re.DOTALL)
-        front = re.sub(r"^id: (\S+)-\d+$", rf"id: \1-{9000 + index}", front, count=1, flags=re.M)
-        text, path = front + "\n---\n" + body, path.with_name(f"new-{index}-{path.name}")
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int)
-    parser.add_argument("kind", choices=("title", "body", "new", "partner"))
+    parser.add_argument("kind", choices=serve_latency.KINDS)
     parser.add_argument("--keep", type=Path, help="make the project under this folder")
     parser.add_argument(
         "--repeat", type=int, default=1, help="edits, each followed by a rebuild (medians)"
@@ -144,12 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     def config() -> Any:
         return load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
 
+    files = sorted((project / "incidents").rglob("*.md"))
     first = config()
     first.plugins.on_startup(command="serve", dirty=True)
     build(first, serve_url=SERVE_URL, dirty=True)
     runs: list[dict[str, float]] = []
     for index in range(args.repeat):
-        _edit(project, args.kind, index)
+        serve_latency.edit(project, args.kind, index, files).write()
         seconds.clear()
         calls.clear()
         start = time.perf_counter()

@@ -11,13 +11,21 @@ the file is written to the first answer of the server that holds the new text (t
 every 50 ms):
 
 - ``title``: an incident's ``title:`` (shown on its page, the log and the partners' pages);
+- ``field``: an incident's ``severity:`` one step (Sev3 to Sev2, else towards Sev3), which the log,
+  the trends, the partner's and site's pages and the backlog count, with a word added to its
+  ``symptoms:`` to see the save served;
 - ``body``: a line appended to an incident's body;
 - ``new``: a new incident file (a copy of one with a new id and title, without its actions);
 - ``partner``: a line appended to a partner page.
 
 Each edit waits until the server has been quiet for a moment after the previous one, and goes to
 another incident. Prints every sample and the median per kind and size; exits 1 when an edit is
-not visible within ``--timeout``. Only the standard library; run it with the project's venv so
+not visible within ``--timeout``. Each sample is also split by the times serve's log lines arrive:
+``watch`` from the write to "Detected file changes" (MkDocs' file watcher polls every 0.5 s),
+``wait`` to "Building documentation..." (MkDocs waits 0.1 s for the changes to stop),
+``build`` the seconds of "Documentation built in" (MkDocs' own figure: the build without the
+configuration's reload), ``other`` the rest (the reload of the configuration, the served answer
+and the 50 ms poll). Only the standard library; run it with the project's venv so
 that ``mkdocs`` is the one with the plugin.
 """
 
@@ -41,7 +49,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 POLL = 0.05
-KINDS = ("title", "body", "new", "partner")
+KINDS = ("title", "field", "body", "new", "partner")
 
 
 def _free_port() -> int:
@@ -55,6 +63,8 @@ class Server:
     process: subprocess.Popen[str]
     url: str
     lines: list[str] = field(default_factory=list)
+    #: When each line arrived (``time.monotonic()``).
+    times: list[float] = field(default_factory=list)
 
     def get(self, path: str) -> str:
         try:
@@ -100,6 +110,7 @@ def start(project: Path, env: dict[str, str] | None = None) -> Server:
     def read() -> None:
         assert process.stdout is not None
         for line in process.stdout:
+            server.times.append(time.monotonic())
             server.lines.append(line)
 
     threading.Thread(target=read, daemon=True).start()
@@ -115,26 +126,84 @@ def stop(server: Server) -> None:
         server.process.wait()
 
 
+BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
+
+
+def phases(server: Server, first: int, written: float, seen: float) -> dict[str, float]:
+    """One sample split by serve's log lines (from line ``first`` on, arrived before ``seen``):
+    ``watch``, ``wait``, ``build`` and ``other`` (see the module's docstring). Empty when the
+    lines are not all there (a log format this does not know)."""
+    lines = [
+        (at, line)
+        for at, line in zip(server.times[first:], server.lines[first:], strict=False)
+        if at <= seen
+    ]
+    detected = next((at for at, line in lines if "Detected file changes" in line), None)
+    building = next(
+        (
+            at
+            for at, line in lines
+            if detected and at >= detected and "Building documentation" in line
+        ),
+        None,
+    )
+    built = [float(m.group(1)) for _, line in lines if (m := BUILT.search(line))]
+    if detected is None or building is None or not built:
+        return {}
+    build = built[-1]  # a second build, when the watcher saw the write twice, is the one served
+    total = seen - written
+    watch, wait = detected - written, building - detected
+    return {"watch": watch, "wait": wait, "build": build, "other": total - watch - wait - build}
+
+
 def _incident_id(text: str) -> str:
     match = re.search(r"^id: (\S+)$", text, re.MULTILINE)
     assert match, "an incident without an id"
     return match.group(1)
 
 
-def edit(project: Path, kind: str, index: int, files: list[Path]) -> tuple[Path, str, str]:
-    """Make one edit; returns (file, page path, text to wait for), the file not yet written."""
+SEVERITY_CHANGE = {"Sev1": "Sev2", "Sev2": "Sev3", "Sev3": "Sev2", "Sev4": "Sev3"}
+
+
+@dataclass
+class Edit:
+    """One edit, not yet written: ``text`` goes to ``path``; ``page`` (a URL path) then shows
+    ``token``."""
+
+    path: Path
+    page: str
+    text: str
+    token: str
+
+    def write(self) -> None:
+        self.path.write_text(self.text, encoding="utf-8")
+
+
+def edit(project: Path, kind: str, index: int, files: list[Path]) -> Edit:
+    """Edit number ``index`` of ``kind``: each goes to another of ``files`` (the incident files
+    when the project was made) or partner page."""
     token = f"edit{index}x{time.time_ns()}"
     if kind == "partner":
         partners = sorted((project / "docs/integrations").glob("*.md"))
         partners = [p for p in partners if p.name != "index.md"]
         path = partners[index % len(partners)]
         text = path.read_text(encoding="utf-8") + f"\n{token}\n"
-        return path, f"integrations/{path.stem}/", text + "\0" + token
+        return Edit(path, f"integrations/{path.stem}/", text, token)
     path = files[(index * 7919) % len(files)]
     text = path.read_text(encoding="utf-8")
     incident_id = _incident_id(text)
     if kind == "title":
         text = re.sub(r"^title: .*$", f"title: {token}", text, count=1, flags=re.MULTILINE)
+    elif kind == "field":  # the severity, which the log, trends, catalogue and backlog count
+        text = re.sub(
+            r"^severity: (Sev\d)$",
+            lambda m: f"severity: {SEVERITY_CHANGE[m.group(1)]}",
+            text,
+            count=1,
+            flags=re.MULTILINE,
+        )
+        # and a word in the symptoms, shown on the incident's page, to see the save served
+        text = re.sub(r"^symptoms: (>-\n  )?", rf"\g<0>{token} ", text, count=1, flags=re.M)
     elif kind == "body":
         text += f"\n{token}\n"
     else:
@@ -145,7 +214,7 @@ def edit(project: Path, kind: str, index: int, files: list[Path]) -> tuple[Path,
         front = re.sub(r"^title: .*$", f"title: {token}", front, count=1, flags=re.MULTILINE)
         text, incident_id = front + "\n---\n" + body, new_id
         path = path.with_name(f"new-{index}-{path.name}")
-    return path, f"incidents/{incident_id}/", text + "\0" + token
+    return Edit(path, f"incidents/{incident_id}/", text, token)
 
 
 def measure(
@@ -173,23 +242,36 @@ def measure(
     started = time.monotonic()
     server = start(project, env)
     samples: dict[str, list[float]] = {kind: [] for kind in kinds}
+    parts: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
     try:
         server.wait_for("incidents/", "</html>", timeout)
         print(f"N={n}: first build served after {time.monotonic() - started:.1f} s", flush=True)
         server.quiet(2.0)
         for index in range(edits * len(kinds)):
             kind = kinds[index % len(kinds)]
-            path, page, payload = edit(project, kind, index, files)
-            text, token = payload.split("\0")
+            change = edit(project, kind, index, files)
+            first = len(server.lines)
             start_time = time.monotonic()
-            path.write_text(text, encoding="utf-8")
-            server.wait_for(page, token, timeout)
-            seconds = time.monotonic() - start_time
+            change.write()
+            server.wait_for(change.page, change.token, timeout)
+            seen = time.monotonic()
+            seconds = seen - start_time
             samples[kind].append(seconds)
-            print(f"N={n} {kind:8s} /{page}: {seconds:.2f} s", flush=True)
+            split = phases(server, first, start_time, seen)
+            parts[kind].append(split)
+            detail = ", ".join(f"{name} {value:.2f}" for name, value in split.items())
+            print(f"N={n} {kind:8s} /{change.page}: {seconds:.2f} s ({detail})", flush=True)
             server.quiet(1.0)
     finally:
         stop(server)
+    print(f"N={n}: median seconds of each part (watch, wait, build, other):")
+    for kind in kinds:
+        known = [part for part in parts[kind] if part]
+        if known:
+            cells = [
+                f"{name} {statistics.median(part[name] for part in known):.2f}" for name in known[0]
+            ]
+            print(f"  {kind:8s} " + ", ".join(cells))
     return samples
 
 

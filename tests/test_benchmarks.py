@@ -303,3 +303,24 @@ def test_a_target_that_was_not_measured_fails() -> None:
     assert build.measured is None and not build.passed
     assert "FAIL (not measured)" in build.line()
     assert memory.measured is None and "FAIL (not measured)" in memory.line()
+
+
+def test_each_kind_of_serve_edit_is_its_own_target() -> None:
+    # A median over every kind would pass at N=1,000 while new incidents take 3 s: here
+    # 1.0, 1.2, 1.4 (title) and 2.5, 3.1, 2.9 (new) have a median of all six of 1.95.
+    dirty = {1000: {"title": [1.4, 1.0, 1.2], "new": [2.5, 3.1, 2.9]}, 5000: {"title": [4.0, 6.0]}}
+    title, new, large = run.dirty_targets(dirty, 1000, 5000)
+    assert (title.name, title.measured, title.limit, title.passed) == (
+        "serve --dirty title -> visible, N=1000 (median s)",
+        1.2,
+        2.0,
+        True,
+    )
+    assert (new.measured, new.passed) == (2.9, False)
+    assert "FAIL (45.0 % over)" in new.line()
+    assert (large.name, large.measured, large.limit, large.passed) == (
+        "serve --dirty title -> visible, N=5000 (median s)",
+        5.0,
+        5.0,
+        True,
+    )
