@@ -130,14 +130,18 @@ BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
 
 def phases(server: Server, first: int, written: float, seen: float) -> dict[str, float]:
-    """One sample split by serve's log lines (from line ``first`` on, arrived before ``seen``):
+    """One sample split by serve's log lines from line ``first`` to the first "Reloading
+    browsers" (which may arrive just after the page was ``seen``: waits a second for it):
     ``watch``, ``wait``, ``build`` and ``other`` (see the module's docstring). Empty when the
     lines are not all there (a log format this does not know)."""
-    lines = [
-        (at, line)
-        for at, line in zip(server.times[first:], server.lines[first:], strict=False)
-        if at <= seen
-    ]
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        lines = list(zip(server.times[first:], server.lines[first:], strict=False))
+        end = next((i for i, (_, line) in enumerate(lines) if "Reloading browsers" in line), None)
+        if end is not None:
+            lines = lines[: end + 1]
+            break
+        time.sleep(POLL)
     detected = next((at for at, line in lines if "Detected file changes" in line), None)
     building = next(
         (
@@ -150,7 +154,7 @@ def phases(server: Server, first: int, written: float, seen: float) -> dict[str,
     built = [float(m.group(1)) for _, line in lines if (m := BUILT.search(line))]
     if detected is None or building is None or not built:
         return {}
-    build = built[-1]  # a second build, when the watcher saw the write twice, is the one served
+    build = built[-1]  # the build that the first reload followed
     total = seen - written
     watch, wait = detected - written, building - detected
     return {"watch": watch, "wait": wait, "build": build, "other": total - watch - wait - build}
