@@ -6,13 +6,14 @@
 Generates a project of N incidents (``generate.py N DIR --no-baseline``), builds it the way
 ``mkdocs serve --dirty`` does (one process, the plugins kept, ``dirty=True``), makes an edit of
 the given kind (``serve_latency.edit``, the edits whose served latency that script measures;
-``--repeat K`` edits, each to another incident and each followed by a rebuild), rebuilds, and prints the wall seconds of each rebuild and the median of its steps: MkDocs'
-(reading and rendering pages, the theme's templates, search) and the plugin's (the check, the
-site model, the index pages and catalogue sections made to compare them, the exports), with
-the configuration loaded again as serve does, the Jinja templates compiled, and the pauses of the
-cycle collector (``gc.callbacks``). Steps nest (``on_files`` holds the check, a collection lands in
-whichever step is running), so the rows add up to more than the rebuild. No profiler,
-so the seconds are real ones; run it on an idle machine. Only for reading: nothing is checked.
+``--repeat K`` edits, each to another incident and each followed by a rebuild), rebuilds, and
+prints the wall seconds of each rebuild and the median of its steps: MkDocs' (reading and
+rendering pages, the theme's templates, search) and the plugin's (the check, the site model, the
+index pages and catalogue sections made to compare them, the exports), with the configuration
+loaded again as serve does, the Jinja templates compiled, and the pauses of the cycle collector
+(``gc.callbacks``). Steps nest (``on_files`` holds the check, a collection lands in whichever
+step is running), so the rows add up to more than the rebuild. No profiler, so the seconds are
+real ones; run it on an idle machine. Only for reading: nothing is checked.
 
 To compare two versions of the plugin, run it with ``PYTHONPATH`` pointing at each one's
 ``plugins`` folder, in turns, on the same machine (the machine is shared: its speed drifts).

@@ -12,8 +12,8 @@ every 50 ms):
 
 - ``title``: an incident's ``title:`` (shown on its page, the log and the partners' pages);
 - ``field``: an incident's ``severity:`` one step (Sev3 to Sev2, else towards Sev3), which the log,
-  the trends, the partner's and site's pages and the backlog count, with a word added to its
-  ``symptoms:`` to see the save served;
+  the trends, the partner's and site's pages, the backlog and its actions' default due dates
+  count, with a word added to its ``symptoms:`` to see the save served;
 - ``body``: a line appended to an incident's body;
 - ``new``: a new incident file (a copy of one with a new id and title, without its actions);
 - ``partner``: a line appended to a partner page.
@@ -206,8 +206,10 @@ def edit(project: Path, kind: str, index: int, files: list[Path]) -> Edit:
             count=1,
             flags=re.MULTILINE,
         )
-        # and a word in the symptoms, shown on the incident's page, to see the save served
-        text = re.sub(r"^symptoms: (>-\n  )?", rf"\g<0>{token} ", text, count=1, flags=re.M)
+        # and a word in the symptoms (a folded block in generate.py's incidents), shown on the
+        # incident's page, to see the save served
+        text, found = re.subn(r"^symptoms: >-\n  ", rf"\g<0>{token} ", text, count=1, flags=re.M)
+        assert found, f"{path}: no folded symptoms: block to add a word to"
     elif kind == "body":
         text += f"\n{token}\n"
     else:
