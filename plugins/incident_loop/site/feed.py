@@ -41,7 +41,8 @@ def feed_inputs(
     analysis: Analysis, keys: Callable[[object], object], site_url: str | None, site_name: str
 ) -> dict[str, Callable[[], object]]:
     """What the feed shows, as :func:`.exports.export_inputs` gives it for the exports: its
-    entries, the newest incidents, with ``today`` for an empty feed in the build's frame."""
+    entries (the newest incidents), the site's address and name. An empty feed is dated today,
+    which is not here: a new day changes the build's frame, and then everything is written."""
     return {FEED: lambda: (keys(_entries(analysis)), site_url, site_name)}
 
 
